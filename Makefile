@@ -73,7 +73,8 @@ asan:
 demo: deps all
 	@sh pipelines/demo.sh
 
-bench: deps all $(BENCHES)
+bench: all $(BENCHES)
+	@sh mk/deps.sh bench
 	@sh bench/run.sh
 
 install: all
