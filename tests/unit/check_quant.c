@@ -1,0 +1,469 @@
+/*
+ * Unit tests for lib/quant: integer inference against a plain reference,
+ * bounds, fake quantisation (PyTorch fixtures), bit allocation against
+ * brute force, Hessian-vector products and Hutchinson traces.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util_test.h"
+#include "vr.h"
+#include "base/rng.h"
+#include "quant/alloc.h"
+#include "quant/fq.h"
+#include "quant/qmlp.h"
+
+/* ------------------------------------------------------------------ */
+/* The reference: the semantics of qmlp.h written out plainly, with
+ * floor division by explicit arithmetic and the polynomial as a sum of
+ * powers (no Horner).  Returns the class, or -1 on a range violation. */
+
+static vr_i128
+ref_floordiv_pow2(vr_i128 x, int k)
+{
+    vr_i128 d = (vr_i128)1 << k, q = x / d;     /* C truncates toward 0 */
+
+    if (x % d != 0 && x < 0)
+        q -= 1;
+    return q;
+}
+
+static vr_i128
+ref_rs(vr_i128 x, int k)
+{
+    if (k == 0)
+        return x;
+    return ref_floordiv_pow2(x + ((vr_i128)1 << (k - 1)), k);
+}
+
+static vr_i128
+ref_pow(vr_i128 b, int e)
+{
+    vr_i128 r = 1;
+
+    for (int i = 0; i < e; i++)
+        r *= b;
+    return r;
+}
+
+static int
+ref_infer(const struct vr_qmlp *m, int64_t *logits, const int64_t *X)
+{
+    int64_t A[256], next[256];
+    int C = m->lay[0].C;
+    vr_i128 vmax = (vr_i128)1 << 62, pmax = (vr_i128)1 << 125;
+
+    memcpy(A, X, (size_t)C * sizeof(int64_t));
+    for (int l = 0; l < m->L; l++) {
+        const struct vr_qlayer *q = &m->lay[l];
+        int fu = q->fin + q->fw - q->kpre;
+        for (int o = 0; o < q->OC; o++) {
+            vr_i128 z = q->b[o];
+            for (int c = 0; c < q->C; c++)
+                z += (vr_i128)q->W[o * q->C + c] * A[c];
+            if (z > vmax || z < -vmax)
+                return -1;
+            vr_i128 u = ref_rs(z, q->kpre), a;
+            if (q->act == VR_QACT_RELU)
+                a = u < 0 ? 0 : u;
+            else if (q->act == VR_QACT_POLY) {
+                vr_i128 p = 0;
+                for (int k = 0; k <= q->deg; k++)
+                    p += q->coef[k] * ref_pow(u, k)
+                        * ref_pow(2, (q->deg - k) * fu);
+                if (p > pmax || p < -pmax)
+                    return -1;
+                a = ref_rs(p, q->kpost);
+            } else
+                a = u;
+            if (a > vmax || a < -vmax)
+                return -1;
+            next[o] = (int64_t)a;
+        }
+        memcpy(A, next, (size_t)q->OC * sizeof(int64_t));
+    }
+    int V = m->lay[m->L - 1].OC, cls = 0;
+    for (int o = 0; o < V; o++) {
+        logits[o] = A[o];
+        if (A[o] > A[cls])
+            cls = o;
+    }
+    return cls;
+}
+
+/* A random small model with small enough values that the reference's
+ * plain int128 arithmetic cannot overflow. */
+static void
+random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act)
+{
+    int L = 2 + (int)vr_rng_below(rng, 3), dims[VR_QMLP_MAXL + 1];
+
+    dims[0] = 1 + (int)vr_rng_below(rng, 12);
+    for (int l = 1; l <= L; l++)
+        dims[l] = 1 + (int)vr_rng_below(rng, 8);
+    dims[L] = 3;
+    ck_assert_int_eq(vr_qmlp_init(m, dims, L), VR_OK);
+    m->in_bits = 4 + (int)vr_rng_below(rng, 8);
+    int fin = (int)vr_rng_below(rng, 8);
+    for (int l = 0; l < L; l++) {
+        struct vr_qlayer *q = &m->lay[l];
+        q->fin = fin;
+        q->wbits = 2 + (int)vr_rng_below(rng, 7);
+        q->fw = (int)vr_rng_below(rng, 8) - 1;
+        if (act == VR_QACT_POLY && q->fin + q->fw < 0)
+            q->fw = -q->fin;    /* a polynomial needs fu >= 0 */
+        int64_t wmax = ((int64_t)1 << (q->wbits - 1)) - 1;
+        for (int i = 0; i < q->C * q->OC; i++)
+            q->W[i] = (int32_t)((int64_t)vr_rng_below(rng,
+                (uint64_t)(2 * wmax + 1)) - wmax);
+        for (int o = 0; o < q->OC; o++)
+            q->b[o] = (int64_t)vr_rng_below(rng, 2001) - 1000;
+        int facc = q->fin + q->fw;
+        q->kpre = facc > 0 ? (int)vr_rng_below(rng, (uint64_t)facc + 1) : 0;
+        q->act = l == L - 1 ? VR_QACT_NONE : act;
+        if (q->act == VR_QACT_POLY) {
+            q->deg = 1 + (int)vr_rng_below(rng, 3);
+            q->fc = (int)vr_rng_below(rng, 12);
+            for (int k = 0; k <= q->deg; k++)
+                q->coef[k] = (int64_t)vr_rng_below(rng, 4001) - 2000;
+            int fu = vr_qlayer_fu(q), top = q->fc + q->deg * fu;
+            q->kpost = top > 0 ? (int)vr_rng_below(rng,
+                (uint64_t)top + 1) : 0;
+            // keep values small enough for the next layer: fout <= 6
+            if (top - q->kpost > 6)
+                q->kpost = top - 6;
+        }
+        fin = vr_qlayer_fout(q);
+    }
+    ck_assert_int_eq(vr_qmlp_check(m), VR_OK);
+}
+
+static void
+random_input(int64_t *X, const struct vr_qmlp *m, struct vr_rng *rng)
+{
+    int64_t lim = ((int64_t)1 << (m->in_bits - 1)) - 1;
+
+    for (int c = 0; c < m->lay[0].C; c++) {
+        uint64_t r = vr_rng_below(rng, 8);
+        X[c] = r == 0 ? lim : r == 1 ? -lim
+            : (int64_t)vr_rng_below(rng, (uint64_t)(2 * lim + 1)) - lim;
+    }
+}
+
+START_TEST(test_infer_vs_reference)
+{
+    struct vr_rng rng;
+    long iters = vr_test_iters(300);
+    int nok = 0, nrange = 0;
+
+    vr_rng_seed(&rng, vr_test_seed() + (uint64_t)_i);
+    for (long it = 0; it < iters; it++) {
+        struct vr_qmlp m;
+        struct vr_qtrace tr;
+        int64_t X[64], lg[3], lr[3];
+        random_qmlp(&m, &rng, it % 2 ? VR_QACT_POLY : VR_QACT_RELU);
+        ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
+        for (int s = 0; s < 8; s++) {
+            random_input(X, &m, &rng);
+            int want = ref_infer(&m, lr, X);
+            int got = vr_qmlp_infer(&m, &tr, lg, X);
+            if (want < 0) {
+                ck_assert_int_eq(got, VR_ERANGE);
+                nrange++;
+                continue;
+            }
+            ck_assert_int_eq(got, want);
+            ck_assert_int_eq(tr.cls, want);
+            for (int o = 0; o < 3; o++)
+                ck_assert(lg[o] == lr[o]);
+            // the trace is consistent: z + 2^(k-1) = 2^k u + r, 0 <= r < 2^k
+            for (int l = 0; l < m.L; l++) {
+                const struct vr_qlayer *q = &m.lay[l];
+                for (int o = 0; o < q->OC; o++) {
+                    vr_i128 h = q->kpre ? (vr_i128)1 << (q->kpre - 1) : 0;
+                    ck_assert(tr.z[l][o] + h == ((vr_i128)tr.u[l][o]
+                        << q->kpre) + tr.rpre[l][o]);
+                    ck_assert(tr.rpre[l][o] >= 0
+                        && tr.rpre[l][o] < ((int64_t)1 << q->kpre));
+                    if (q->act == VR_QACT_POLY) {
+                        vr_i128 hp = q->kpost
+                            ? (vr_i128)1 << (q->kpost - 1) : 0;
+                        ck_assert(tr.p[l][o] + hp == ((vr_i128)tr.a[l][o]
+                            << q->kpost) + tr.rpost[l][o]);
+                    }
+                }
+            }
+            nok++;
+        }
+        vr_qtrace_free(&tr);
+        vr_qmlp_free(&m);
+    }
+    ck_assert_int_gt(nok, 0);
+    fprintf(stderr, "infer_vs_reference: %d equal, %d out of range\n", nok,
+        nrange);
+}
+END_TEST
+
+/* Rounding edge cases: rs is round half up, input is round half even. */
+START_TEST(test_rounding)
+{
+    vr_i128 r;
+
+    ck_assert(vr_qmlp_rescale(&r, 3, 1) == 2 && r == 0);      /* 1.5 -> 2 */
+    ck_assert(vr_qmlp_rescale(&r, -3, 1) == -1 && r == 0);    /* -1.5 -> -1 */
+    ck_assert(vr_qmlp_rescale(&r, -5, 2) == -1 && r == 1);    /* -1.25 */
+    ck_assert(vr_qmlp_rescale(&r, -6, 2) == -1 && r == 0);    /* -1.5 */
+    ck_assert(vr_qmlp_rescale(&r, -7, 2) == -2 && r == 3);    /* -1.75 */
+    ck_assert(vr_qmlp_rescale(&r, 7, 0) == 7 && r == 0);
+    ck_assert(vr_qmlp_rescale(&r, ((vr_i128)1 << 125), 126) == 1);
+
+    struct vr_qmlp m;
+    int dims[2] = {6, 3};
+    int64_t X[6];
+    float x[6] = {0.25f, 0.75f, -0.25f, -0.75f, 100.0f, -1.0f / 8};
+    ck_assert_int_eq(vr_qmlp_init(&m, dims, 1), VR_OK);
+    m.in_bits = 8;
+    m.lay[0].fin = 1;   /* x * 2: 0.5 1.5 -0.5 -1.5 200 -0.25 */
+    ck_assert_int_eq(vr_qmlp_quantize_input(&m, X, x), VR_OK);
+    ck_assert(X[0] == 0 && X[1] == 2 && X[2] == 0 && X[3] == -2);
+    ck_assert(X[4] == 127 && X[5] == 0);
+    x[0] = NAN;
+    ck_assert_int_eq(vr_qmlp_quantize_input(&m, X, x), VR_ERANGE);
+    vr_qmlp_free(&m);
+}
+END_TEST
+
+/* Ties of the argmax go to the lowest index. */
+START_TEST(test_argmax_ties)
+{
+    struct vr_qmlp m;
+    int dims[2] = {2, 3};
+    int64_t X[2] = {1, 1}, lg[3];
+
+    ck_assert_int_eq(vr_qmlp_init(&m, dims, 1), VR_OK);
+    m.in_bits = 8;
+    m.lay[0].wbits = 8;
+    m.lay[0].act = VR_QACT_NONE;
+    int32_t W[6] = {1, 0, 2, -1, 1, 1};     /* logits 1, 1, 2 - b */
+    memcpy(m.lay[0].W, W, sizeof(W));
+    m.lay[0].b[2] = -1;
+    ck_assert_int_eq(vr_qmlp_check(&m), VR_OK);
+    ck_assert_int_eq(vr_qmlp_infer(&m, NULL, lg, X), 0);
+    m.lay[0].b[1] = 5;
+    ck_assert_int_eq(vr_qmlp_infer(&m, NULL, lg, X), 1);
+    m.lay[0].b[0] = 6;
+    m.lay[0].b[2] = 4;      /* 7, 6, 7 */
+    ck_assert_int_eq(vr_qmlp_infer(&m, NULL, lg, X), 0);
+    // a malformed model is refused by the check
+    m.lay[0].W[0] = 1000;
+    ck_assert_int_eq(vr_qmlp_check(&m), VR_EFORMAT);
+    vr_qmlp_free(&m);
+}
+END_TEST
+
+/* Worst-case bounds hold for every input seen, extreme inputs included. */
+START_TEST(test_bounds)
+{
+    struct vr_rng rng;
+
+    vr_rng_seed(&rng, vr_test_seed() + 7);
+    for (int it = 0; it < 100; it++) {
+        struct vr_qmlp m;
+        struct vr_qtrace tr;
+        int64_t X[64];
+        random_qmlp(&m, &rng, it % 2 ? VR_QACT_POLY : VR_QACT_RELU);
+        ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
+        vr_qmlp_bounds_worst(&m);
+        vr_qmlp_bounds_reset(&m);
+        for (int s = 0; s < 40; s++) {
+            random_input(X, &m, &rng);
+            if (vr_qmlp_infer(&m, &tr, NULL, X) >= 0)
+                vr_qmlp_bounds_add(&m, &tr);
+        }
+        for (int l = 0; l < m.L; l++)
+            for (int s = 0; s < VR_QST_COUNT; s++) {
+                const struct vr_qbound *b = &m.lay[l].bound[s];
+                ck_assert_int_le(b->seen_bits, b->wc_bits);
+                if (b->lo <= b->hi)
+                    ck_assert_int_le(vr_qmlp_bits(b->hi), b->seen_bits);
+            }
+        vr_qtrace_free(&tr);
+        vr_qmlp_free(&m);
+    }
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+static float *
+read_f32(const char *name, size_t n)
+{
+    char rel[256];
+    float *v = malloc(n * sizeof(float));
+    FILE *f;
+
+    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
+    f = fopen(vr_test_shared(rel), "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", vr_test_shared(rel));
+    ck_assert_uint_eq(fread(v, sizeof(float), n, f), n);
+    fclose(f);
+    return v;
+}
+
+/* fq_*: symmetric max-abs fake quantisation, ties to even, bit for bit. */
+START_TEST(test_fq_fixtures)
+{
+    float *x = read_f32("fq_x", 10), out[10];
+    int widths[3] = {4, 8, 16};
+
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "fq_w%d", widths[i]);
+        float *want = read_f32(name, 10);
+        float s = vr_fq_scale_maxabs(x, 10, widths[i]);
+        vr_fq_forward(out, x, 10, widths[i], s);
+        for (int k = 0; k < 10; k++)
+            ck_assert_msg(out[k] == want[k], "%s[%d]: %.9g != %.9g", name,
+                k, out[k], want[k]);
+        free(want);
+    }
+    // at 4 bits s = 1: the ties -2.5, -0.5, 0.5, 2.5, 6.5 go to even
+    vr_fq_forward(out, x, 10, 4, 1.0f);
+    ck_assert(out[1] == -2.0f && out[2] == 0.0f && out[3] == 0.0f);
+    ck_assert(out[4] == 2.0f && out[5] == 2.0f && out[8] == 6.0f);
+    free(x);
+}
+END_TEST
+
+/* Power-of-two fake quantisation: integers in range, exact dequantised
+ * values, error no worse than the non-clipping choice, STE backward. */
+START_TEST(test_fq_pow2)
+{
+    struct vr_rng rng;
+    float x[257], out[257], d[257];
+    int32_t q[257];
+
+    vr_rng_seed(&rng, vr_test_seed() + 11);
+    for (int it = 0; it < 50; it++) {
+        int bits = 2 + it % 15;
+        for (int i = 0; i < 257; i++)
+            x[i] = (float)(vr_rng_normal(&rng) * 0.1);
+        x[3] = 0.9f;            /* an outlier that clipping may sacrifice */
+        int f = vr_fq_frac_bits(x, 257, bits, -30, 60);
+        double e = vr_fq_pow2(q, out, x, 257, bits, f);
+        int32_t qmax = (int32_t)((1L << (bits - 1)) - 1);
+        for (int i = 0; i < 257; i++) {
+            ck_assert(q[i] >= -qmax && q[i] <= qmax);
+            ck_assert(out[i] == (float)ldexp(q[i], -f));
+        }
+        // the non-clipping width f0: 0.9 2^f0 <= qmax < 0.9 2^(f0+1)
+        int f0 = f;
+        while (ldexp(0.9, f0) > qmax)
+            f0--;
+        while (ldexp(0.9, f0 + 1) <= qmax)
+            f0++;
+        ck_assert_int_ge(f, f0);
+        ck_assert(e <= vr_fq_pow2(NULL, NULL, x, 257, bits, f0));
+    }
+    for (int i = 0; i < 257; i++)
+        d[i] = 1.0f;
+    vr_fq_backward(d, x, 257);
+    ck_assert(d[3] == 1.9f);
+    ck_assert(vr_fq_rhe(2.5) == 2.0 && vr_fq_rhe(-2.5) == -2.0);
+    ck_assert(vr_fq_rhe(3.5) == 4.0 && vr_fq_rhe(-0.5) == 0.0);
+    ck_assert(vr_fq_rhe(-1.5) == -2.0 && vr_fq_rhe(1.49) == 1.0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Exact allocation equals brute force over every combination. */
+START_TEST(test_alloc_brute)
+{
+    struct vr_rng rng;
+    const int W = VR_ALLOC_MAXB + 1;
+
+    vr_rng_seed(&rng, vr_test_seed() + 13 + (uint64_t)_i);
+    for (int it = 0; it < 60; it++) {
+        int L = 1 + (int)vr_rng_below(&rng, 4);
+        int bmin = 1 + (int)vr_rng_below(&rng, 4);
+        int bmax = bmin + (int)vr_rng_below(&rng, 8);
+        double cost[VR_ALLOC_MAXL * 17];
+        size_t n[VR_ALLOC_MAXL];
+        int bits[VR_ALLOC_MAXL], c[VR_ALLOC_MAXL];
+        unsigned long long minb = 0, maxb = 0;
+        for (int l = 0; l < L; l++) {
+            n[l] = 1 + vr_rng_below(&rng, 50);
+            double s = vr_rng_uniform(&rng) * 10;
+            for (int b = 0; b < W; b++)   /* quantisation error ~ 4^-b */
+                cost[l * W + b] = s * ldexp(1.0 + vr_rng_uniform(&rng), -2 * b)
+                    + (it % 3 == 0 ? (double)vr_rng_below(&rng, 3) : 0);
+            minb += n[l] * (unsigned)bmin;
+            maxb += n[l] * (unsigned)bmax;
+        }
+        unsigned long long budget = minb + vr_rng_below(&rng, maxb - minb + 2);
+        double best;
+        ck_assert_int_eq(vr_alloc_bits(bits, &best, cost, n, L, bmin, bmax,
+            budget), VR_OK);
+        // brute force: odometer over every combination
+        double bf = INFINITY, got = 0;
+        unsigned long long used = 0;
+        for (int l = 0; l < L; l++) {
+            c[l] = bmin;
+            got += cost[l * W + bits[l]];
+            used += n[l] * (unsigned)bits[l];
+            ck_assert(bits[l] >= bmin && bits[l] <= bmax);
+        }
+        ck_assert(used <= budget);
+        for (;;) {
+            unsigned long long u = 0;
+            double t = 0;
+            for (int l = 0; l < L; l++) {
+                u += n[l] * (unsigned)c[l];
+                t += cost[l * W + c[l]];
+            }
+            if (u <= budget && t < bf)
+                bf = t;
+            int l = 0;
+            while (l < L && ++c[l] > bmax)
+                c[l++] = bmin;
+            if (l == L)
+                break;
+        }
+        ck_assert_msg(fabs(bf - best) <= 1e-12 * fabs(bf), "best %g bf %g",
+            best, bf);
+        ck_assert(fabs(got - best) <= 1e-12 * fabs(best));
+        // infeasible budget
+        if (minb > 0)
+            ck_assert_int_eq(vr_alloc_bits(bits, &best, cost, n, L, bmin,
+                bmax, minb - 1), VR_ERANGE);
+    }
+}
+END_TEST
+
+static Suite *
+quant_suite(void)
+{
+    Suite *s = suite_create("quant");
+    TCase *tc = tcase_create("qmlp");
+
+    tcase_add_loop_test(tc, test_infer_vs_reference, 0, 2);
+    tcase_add_test(tc, test_rounding);
+    tcase_add_test(tc, test_argmax_ties);
+    tcase_add_test(tc, test_bounds);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("fq");
+    tcase_add_test(tc, test_fq_fixtures);
+    tcase_add_test(tc, test_fq_pow2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("alloc");
+    tcase_add_loop_test(tc, test_alloc_brute, 0, 2);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return vr_test_run(quant_suite());
+}
