@@ -11,8 +11,11 @@
 #include "util_test.h"
 #include "vr.h"
 #include "base/rng.h"
+#include "nn/act.h"
+#include "nn/mlp.h"
 #include "quant/alloc.h"
 #include "quant/fq.h"
+#include "quant/hessian.h"
 #include "quant/qmlp.h"
 
 /* ------------------------------------------------------------------ */
@@ -441,6 +444,246 @@ START_TEST(test_alloc_brute)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ */
+/* Hessian-vector products and traces. */
+
+static double *
+read_f64(const char *name, size_t n)
+{
+    char rel[256];
+    double *v = malloc(n * sizeof(double));
+    FILE *f;
+
+    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
+    f = fopen(vr_test_shared(rel), "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", vr_test_shared(rel));
+    ck_assert_uint_eq(fread(v, sizeof(double), n, f), n);
+    fclose(f);
+    return v;
+}
+
+/* A small random MLP (double copy) and a batch. */
+static void
+tiny_net(struct vr_hnet *h, float **x, int **y, int B, const int *dims,
+    int L, const char *act, struct vr_rng *rng)
+{
+    struct vr_mlp m;
+    struct vr_act acts[VR_MLP_MAXL];
+
+    for (int l = 0; l < L - 1; l++)
+        ck_assert_int_eq(vr_act_lookup(&acts[l], act), VR_OK);
+    ck_assert_int_eq(vr_mlp_init(&m, dims, L, acts), VR_OK);
+    vr_mlp_init_params(&m, rng);
+    ck_assert_int_eq(vr_hnet_init(h, &m), VR_OK);
+    vr_mlp_free(&m);
+    *x = malloc((size_t)B * dims[0] * sizeof(float));
+    *y = malloc((size_t)B * sizeof(int));
+    for (int i = 0; i < B * dims[0]; i++)
+        (*x)[i] = (float)vr_rng_normal(rng);
+    for (int n = 0; n < B; n++)
+        (*y)[n] = (int)vr_rng_below(rng, (uint64_t)dims[L]);
+}
+
+/* H v against centred finite differences of the gradient (in double),
+ * for every activation kind. */
+START_TEST(test_hvp_fd)
+{
+    static const char *acts[] = {"swish3", "cubic", "sq", "relu3", "relu"};
+    int dims[4] = {7, 6, 5, 3}, L = 3, B = 5;
+    struct vr_rng rng;
+
+    vr_rng_seed(&rng, vr_test_seed() + 17);
+    for (int a = 0; a < 5; a++) {
+        struct vr_hnet h;
+        float *x;
+        int *y;
+        double *v[3], *Hv[3], *gp[3], *gm[3], eps = 1e-5;
+        tiny_net(&h, &x, &y, B, dims, L, acts[a], &rng);
+        for (int l = 0; l < L; l++) {
+            v[l] = malloc(h.nw[l] * sizeof(double));
+            Hv[l] = malloc(h.nw[l] * sizeof(double));
+            gp[l] = malloc(h.nw[l] * sizeof(double));
+            gm[l] = malloc(h.nw[l] * sizeof(double));
+            for (size_t i = 0; i < h.nw[l]; i++)
+                v[l][i] = vr_rng_normal(&rng);
+        }
+        ck_assert_int_eq(vr_hnet_hvp(&h, NULL, NULL, Hv, v, x, y, B), VR_OK);
+        for (int sgn = 1; sgn >= -1; sgn -= 2) {
+            for (int l = 0; l < L; l++)
+                for (size_t i = 0; i < h.nw[l]; i++)
+                    h.W[l][i] += sgn * eps * v[l][i];
+            ck_assert_int_eq(vr_hnet_hvp(&h, NULL, sgn > 0 ? gp : gm, NULL,
+                NULL, x, y, B), VR_OK);
+            for (int l = 0; l < L; l++)
+                for (size_t i = 0; i < h.nw[l]; i++)
+                    h.W[l][i] -= sgn * eps * v[l][i];
+        }
+        double num = 0, den = 0;
+        for (int l = 0; l < L; l++)
+            for (size_t i = 0; i < h.nw[l]; i++) {
+                double fd = (gp[l][i] - gm[l][i]) / (2 * eps);
+                num += (fd - Hv[l][i]) * (fd - Hv[l][i]);
+                den += Hv[l][i] * Hv[l][i];
+            }
+        ck_assert_msg(den > 0 && sqrt(num / den) < 1e-6,
+            "%s: |Hv - fd| / |Hv| = %g", acts[a], sqrt(num / den));
+        // the gradient against finite differences of the loss
+        double lp, lm, g0 = 0, *g[3];
+        for (int l = 0; l < L; l++)
+            g[l] = gp[l];
+        ck_assert_int_eq(vr_hnet_hvp(&h, NULL, g, NULL, NULL, x, y, B),
+            VR_OK);
+        for (int l = 0; l < L; l++)
+            for (size_t i = 0; i < h.nw[l]; i++) {
+                g0 += g[l][i] * v[l][i];
+                h.W[l][i] += eps * v[l][i];
+            }
+        vr_hnet_hvp(&h, &lp, NULL, NULL, NULL, x, y, B);
+        for (int l = 0; l < L; l++)
+            for (size_t i = 0; i < h.nw[l]; i++)
+                h.W[l][i] -= 2 * eps * v[l][i];
+        vr_hnet_hvp(&h, &lm, NULL, NULL, NULL, x, y, B);
+        ck_assert_msg(fabs((lp - lm) / (2 * eps) - g0) < 1e-6 * fabs(g0),
+            "%s: directional derivative %g vs %g", acts[a],
+            (lp - lm) / (2 * eps), g0);
+        for (int l = 0; l < L; l++) {
+            free(v[l]);
+            free(Hv[l]);
+            free(gp[l]);
+            free(gm[l]);
+        }
+        free(x);
+        free(y);
+        vr_hnet_free(&h);
+    }
+}
+END_TEST
+
+/* hvp_swish3_*: H v of the PyTorch reference (float64) for the swish3
+ * MLP 480-128-64-32-3 on mlp_x, mlp_y. */
+START_TEST(test_hvp_fixture)
+{
+    int dims[5] = {480, 128, 64, 32, 3}, L = 4, B = 8;
+    struct vr_act acts[3];
+    struct vr_mlp m;
+    struct vr_hnet h;
+    double *v[4], *Hv[4];
+    float x[8 * 480];
+    int y[8];
+
+    for (int l = 0; l < 3; l++)
+        ck_assert_int_eq(vr_act_lookup(&acts[l], "swish3"), VR_OK);
+    ck_assert_int_eq(vr_mlp_init(&m, dims, L, acts), VR_OK);
+    ck_assert_int_eq(vr_hnet_init(&h, &m), VR_OK);
+    vr_mlp_free(&m);
+    for (int l = 0; l < L; l++) {
+        char name[64];
+        snprintf(name, sizeof(name), "mlp_swish3_param.lins.%d.weight", l);
+        double *w = read_f64(name, h.nw[l]);
+        memcpy(h.W[l], w, h.nw[l] * sizeof(double));
+        free(w);
+        snprintf(name, sizeof(name), "mlp_swish3_param.lins.%d.bias", l);
+        w = read_f64(name, (size_t)dims[l + 1]);
+        memcpy(h.b[l], w, (size_t)dims[l + 1] * sizeof(double));
+        free(w);
+        snprintf(name, sizeof(name), "hvp_swish3_v.lins.%d.weight", l);
+        v[l] = read_f64(name, h.nw[l]);
+        Hv[l] = malloc(h.nw[l] * sizeof(double));
+    }
+    double *xd = read_f64("mlp_x", 8 * 480);
+    for (int i = 0; i < 8 * 480; i++)
+        x[i] = (float)xd[i];        /* the API's input is float32 */
+    free(xd);
+    char rel[128];
+    int64_t y64[8];
+    snprintf(rel, sizeof(rel), "reference/nn/fixtures/mlp_y.bin");
+    FILE *f = fopen(vr_test_shared(rel), "rb");
+    ck_assert(f != NULL && fread(y64, 8, 8, f) == 8);
+    fclose(f);
+    for (int n = 0; n < B; n++)
+        y[n] = (int)y64[n];
+    ck_assert_int_eq(vr_hnet_hvp(&h, NULL, NULL, Hv, v, x, y, B), VR_OK);
+    for (int l = 0; l < L; l++) {
+        char name[64];
+        snprintf(name, sizeof(name), "hvp_swish3_Hv.lins.%d.weight", l);
+        double *want = read_f64(name, h.nw[l]), num = 0, den = 0, vhv = 0;
+        for (size_t i = 0; i < h.nw[l]; i++) {
+            num += (want[i] - Hv[l][i]) * (want[i] - Hv[l][i]);
+            den += want[i] * want[i];
+            vhv += v[l][i] * Hv[l][i];
+        }
+        // float32 rounding of the input is the only difference
+        ck_assert_msg(sqrt(num / den) < 1e-5, "layer %d: rel err %g", l,
+            sqrt(num / den));
+        snprintf(name, sizeof(name), "hvp_swish3_vHv.lins.%d.weight", l);
+        double *w = read_f64(name, 1);
+        ck_assert_msg(fabs(vhv - w[0]) < 1e-5 * fabs(w[0]) + 1e-9,
+            "layer %d: vHv %.10g want %.10g", l, vhv, w[0]);
+        free(w);
+        free(want);
+        free(v[l]);
+        free(Hv[l]);
+    }
+    vr_hnet_free(&h);
+}
+END_TEST
+
+/* Hutchinson against the exact trace of each diagonal block, which
+ * H e_i for every unit vector e_i gives. */
+START_TEST(test_hutchinson_exact)
+{
+    int dims[4] = {6, 5, 4, 3}, L = 3, B = 9;
+    struct vr_rng rng;
+    struct vr_hnet h;
+    struct vr_hutch hu;
+    float *x;
+    int *y;
+    double *e[3], *He[3], exact[3] = {0};
+
+    vr_rng_seed(&rng, vr_test_seed() + 19);
+    tiny_net(&h, &x, &y, B, dims, L, "cubic", &rng);
+    for (int l = 0; l < L; l++) {
+        e[l] = calloc(h.nw[l], sizeof(double));
+        He[l] = malloc(h.nw[l] * sizeof(double));
+    }
+    for (int l = 0; l < L; l++)
+        for (size_t i = 0; i < h.nw[l]; i++) {
+            e[l][i] = 1;
+            ck_assert_int_eq(vr_hnet_hvp(&h, NULL, NULL, He, e, x, y, B),
+                VR_OK);
+            exact[l] += He[l][i];
+            e[l][i] = 0;
+        }
+    ck_assert_int_eq(vr_hutch_run(&hu, &h, x, y, B, 4000, 4000, 0.0, &rng),
+        VR_OK);
+    ck_assert_int_eq(hu.probes, 4000);
+    for (int l = 0; l < L; l++) {
+        fprintf(stderr, "layer %d: exact %.6g hutchinson %.6g +- %.3g\n", l,
+            exact[l], hu.trace[l], hu.se[l]);
+        ck_assert(hu.se[l] > 0);
+        ck_assert_msg(fabs(hu.trace[l] - exact[l]) < 4 * hu.se[l],
+            "layer %d: %g vs exact %g (se %g)", l, hu.trace[l], exact[l],
+            hu.se[l]);
+    }
+    vr_hutch_free(&hu);
+    // the stopping rule: a loose tolerance stops early and says so
+    ck_assert_int_eq(vr_hutch_run(&hu, &h, x, y, B, 10, 4000, 0.2, &rng),
+        VR_OK);
+    ck_assert(hu.converged && hu.probes >= 10 && hu.probes < 4000);
+    for (int l = 0; l < L; l++)
+        ck_assert(hu.se[l] <= 0.2 * fabs(hu.trace[l]));
+    vr_hutch_free(&hu);
+    for (int l = 0; l < L; l++) {
+        free(e[l]);
+        free(He[l]);
+    }
+    free(x);
+    free(y);
+    vr_hnet_free(&h);
+}
+END_TEST
+
 static Suite *
 quant_suite(void)
 {
@@ -458,6 +701,12 @@ quant_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("alloc");
     tcase_add_loop_test(tc, test_alloc_brute, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("hessian");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_hvp_fd);
+    tcase_add_test(tc, test_hvp_fixture);
+    tcase_add_test(tc, test_hutchinson_exact);
     suite_add_tcase(s, tc);
     return s;
 }
