@@ -104,8 +104,6 @@ vr_qmlp_check(const struct vr_qmlp *m)
             || !in(q->fin, -64, 126) || !in(q->kpre, 0, 126)
             || !in(fu, -64, 126) || !in(q->act, VR_QACT_NONE, VR_QACT_POLY))
             return VR_EFORMAT;
-        if (q->act == VR_QACT_NONE && l != m->L - 1)
-            return VR_EFORMAT;
         if (q->act == VR_QACT_POLY) {
             if (!in(q->deg, 1, VR_QACT_MAXDEG) || !in(q->fc, 0, 62)
                 || !in(q->kpost, 0, 126) || fu < 0

@@ -17,6 +17,8 @@
 #include "quant/fq.h"
 #include "quant/hessian.h"
 #include "quant/qmlp.h"
+#include "quant/qmodel.h"
+#include "quant/quantize.h"
 
 /* ------------------------------------------------------------------ */
 /* The reference: the semantics of qmlp.h written out plainly, with
@@ -684,6 +686,197 @@ START_TEST(test_hutchinson_exact)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* A float MLP quantised by vr_quant_build: the fake-quantised float
+ * forward and the integer inference agree on the predictions, and the
+ * qmodel stream round-trips it exactly. */
+
+static void
+float_mlp(struct vr_mlp *m, const int *dims, int L, const char *act,
+    struct vr_rng *rng)
+{
+    struct vr_act acts[VR_MLP_MAXL];
+
+    for (int l = 0; l < L - 1; l++)
+        ck_assert_int_eq(vr_act_lookup(&acts[l], act), VR_OK);
+    ck_assert_int_eq(vr_mlp_init(m, dims, L, acts), VR_OK);
+    vr_mlp_init_params(m, rng);
+}
+
+START_TEST(test_fq_vs_integer)
+{
+    static const char *acts[] = {"relu", "swish3", "cubic", "sq"};
+    static const int widths[] = {16, 8, 6};
+    int dims[5] = {48, 32, 16, 8, 3}, L = 4, B = 400;
+    struct vr_rng rng;
+    float *x = malloc((size_t)B * 48 * sizeof(float));
+    float *lg = malloc((size_t)B * 3 * sizeof(float));
+    float *xq = malloc((size_t)B * 48 * sizeof(float));
+
+    vr_rng_seed(&rng, vr_test_seed() + 23);
+    for (size_t i = 0; i < (size_t)B * 48; i++)
+        x[i] = (float)vr_rng_normal(&rng);
+    for (int a = 0; a < 4; a++)
+        for (int wi = 0; wi < 3; wi++) {
+            struct vr_mlp m;
+            struct vr_qmlp q;
+            int wb[4] = {widths[wi], widths[wi], widths[wi], widths[wi]};
+            float_mlp(&m, dims, L, acts[a], &rng);
+            ck_assert_int_eq(vr_quant_build(&q, &m, wb, 16, 16, x, B), VR_OK);
+            // the float side sees the same quantised input and weights
+            int64_t X[48], logit[3];
+            for (int n = 0; n < B; n++) {
+                ck_assert_int_eq(vr_qmlp_quantize_input(&q, X, x + n * 48),
+                    VR_OK);
+                for (int c = 0; c < 48; c++)
+                    xq[n * 48 + c] = (float)ldexp((double)X[c], -q.lay[0].fin);
+            }
+            float *save = malloc(m.nparams * sizeof(float));
+            vr_quant_fake_weights(&m, save, wb);
+            ck_assert_int_eq(vr_mlp_forward(&m, lg, xq, B), VR_OK);
+            vr_quant_restore_weights(&m, save);
+            free(save);
+            int agree = 0, facc = vr_qlayer_facc(&q.lay[L - 1]);
+            double maxd = 0, maxl = 0;
+            for (int n = 0; n < B; n++) {
+                for (int c = 0; c < 48; c++)
+                    X[c] = (int64_t)ldexp((double)xq[n * 48 + c],
+                        q.lay[0].fin);
+                int cls = vr_qmlp_infer(&q, NULL, logit, X);
+                ck_assert_int_ge(cls, 0);
+                int fc = 0;
+                for (int o = 1; o < 3; o++)
+                    if (lg[n * 3 + o] > lg[n * 3 + fc])
+                        fc = o;
+                agree += fc == cls;
+                for (int o = 0; o < 3; o++) {
+                    double d = fabs(ldexp((double)logit[o], -facc)
+                        - lg[n * 3 + o]);
+                    maxd = d > maxd ? d : maxd;
+                    maxl = fabs(lg[n * 3 + o]) > maxl
+                        ? fabs(lg[n * 3 + o]) : maxl;
+                }
+            }
+            fprintf(stderr, "%s W%d: %d/%d agree, max |logit diff| %.3g "
+                "(max |logit| %.3g)\n", acts[a], widths[wi], agree, B, maxd,
+                maxl);
+            // only activation rounding (abits = 16) separates the two
+            ck_assert_int_ge(agree, B - B / 50);
+            ck_assert(maxd < 1e-2 * (maxl > 1 ? maxl : 1));
+            vr_qmlp_free(&q);
+            vr_mlp_free(&m);
+        }
+    free(x);
+    free(lg);
+    free(xq);
+}
+END_TEST
+
+START_TEST(test_qmodel_roundtrip)
+{
+    int dims[5] = {48, 32, 16, 8, 3}, L = 4, B = 64;
+    int wb[4] = {4, 8, 12, 16};
+    static const char *const names[4] = {"swish3", "swish3", "swish3", "none"};
+    struct vr_rng rng;
+    struct vr_mlp m;
+    struct vr_qmlp q, q2;
+    struct vr_qtrace tr;
+    float x[64 * 48];
+    char *buf = NULL;
+    size_t len;
+
+    vr_rng_seed(&rng, vr_test_seed() + 29);
+    for (int i = 0; i < 64 * 48; i++)
+        x[i] = (float)vr_rng_normal(&rng);
+    float_mlp(&m, dims, L, "swish3", &rng);
+    ck_assert_int_eq(vr_quant_build(&q, &m, wb, 12, 14, x, B), VR_OK);
+    ck_assert_int_eq(vr_qtrace_init(&tr, &q), VR_OK);
+    for (int n = 0; n < B; n++) {
+        int64_t X[48];
+        vr_qmlp_quantize_input(&q, X, x + n * 48);
+        ck_assert_int_ge(vr_qmlp_infer(&q, &tr, NULL, X), 0);
+        vr_qmlp_bounds_add(&q, &tr);
+    }
+    FILE *f = open_memstream(&buf, &len);
+    struct vr_writer w;
+    vr_writer_init(&w, f);
+    ck_assert_int_eq(vr_qmodel_write_header(&w, &q, names, NULL, "test", 1),
+        VR_OK);
+    vr_pack_kv_str(&w.pk, "extra", "ignored");
+    vr_writer_put(&w, "lins.0.weight", VR_DT_F32, m.W[0], 32, 48);
+    ck_assert_int_eq(vr_qmodel_write_tensors(&w, &q), VR_OK);
+    ck_assert_int_eq(vr_writer_end(&w), VR_OK);
+    fclose(f);
+
+    struct vr_reader r;
+    f = fmemopen(buf, len, "rb");
+    ck_assert_int_eq(vr_reader_open(&r, f, "qmodel"), VR_OK);
+    ck_assert_msg(vr_qmodel_read(&q2, &r) == VR_OK, "%s", r.msg);
+    vr_reader_free(&r);
+    fclose(f);
+    ck_assert_int_eq(q2.L, 4);
+    for (int l = 0; l < L; l++) {
+        const struct vr_qlayer *a = &q.lay[l], *b = &q2.lay[l];
+        ck_assert(a->wbits == b->wbits && a->fw == b->fw && a->fin == b->fin
+            && a->kpre == b->kpre && a->kpost == b->kpost && a->act == b->act
+            && a->deg == b->deg && a->fc == b->fc);
+        ck_assert(memcmp(a->W, b->W, (size_t)a->C * a->OC * 4) == 0);
+        ck_assert(memcmp(a->b, b->b, (size_t)a->OC * 8) == 0);
+        ck_assert(memcmp(a->coef, b->coef, sizeof(a->coef)) == 0);
+        for (int s = 0; s < VR_QST_COUNT; s++) {
+            ck_assert_int_eq(a->bound[s].wc_bits, b->bound[s].wc_bits);
+            ck_assert_int_eq(a->bound[s].seen_bits, b->bound[s].seen_bits);
+        }
+    }
+    // every proper prefix is refused, never read as a model
+    for (size_t cut = 0; cut < len; cut += 1 + cut / 7) {
+        f = fmemopen(buf, cut ? cut : 1, "rb");
+        int rc = vr_reader_open(&r, f, "qmodel");
+        if (rc == VR_OK && cut > 0) {
+            struct vr_qmlp q3;
+            rc = vr_qmodel_read(&q3, &r);
+            vr_qmlp_free(&q3);
+        }
+        ck_assert_int_lt(rc, 0);
+        vr_reader_free(&r);
+        fclose(f);
+    }
+    free(buf);
+    vr_qtrace_free(&tr);
+    vr_qmlp_free(&q);
+    vr_qmlp_free(&q2);
+    vr_mlp_free(&m);
+}
+END_TEST
+
+/* QAT lowers the loss of a 4-bit model on a learnable toy problem. */
+START_TEST(test_qat)
+{
+    int dims[4] = {8, 16, 8, 3}, L = 3, wb[3] = {3, 3, 3};
+    size_t n = 600;
+    struct vr_rng rng;
+    struct vr_mlp m;
+    float *x = malloc(n * 8 * sizeof(float));
+    int *y = malloc(n * sizeof(int));
+    double loss[20];
+
+    vr_rng_seed(&rng, vr_test_seed() + 31);
+    for (size_t i = 0; i < n; i++) {
+        for (int c = 0; c < 8; c++)
+            x[i * 8 + c] = (float)vr_rng_normal(&rng);
+        y[i] = x[i * 8] > 0.5f ? 2 : x[i * 8] < -0.5f ? 0 : 1;
+    }
+    float_mlp(&m, dims, L, "relu", &rng);
+    ck_assert_int_eq(vr_quant_qat(&m, wb, x, y, n, 20, 1e-2, 32, 0.0f, &rng,
+        loss), VR_OK);
+    fprintf(stderr, "qat: loss %.4f -> %.4f\n", loss[0], loss[19]);
+    ck_assert(loss[19] < 0.8 * loss[0]);
+    vr_mlp_free(&m);
+    free(x);
+    free(y);
+}
+END_TEST
+
 static Suite *
 quant_suite(void)
 {
@@ -701,6 +894,12 @@ quant_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("alloc");
     tcase_add_loop_test(tc, test_alloc_brute, 0, 2);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("build");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_fq_vs_integer);
+    tcase_add_test(tc, test_qmodel_roundtrip);
+    tcase_add_test(tc, test_qat);
     suite_add_tcase(s, tc);
     tc = tcase_create("hessian");
     tcase_set_timeout(tc, 60);
