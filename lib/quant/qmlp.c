@@ -271,13 +271,30 @@ vr_qmlp_infer(const struct vr_qmlp *m, struct vr_qtrace *tr,
         const struct vr_qlayer *q = &m->lay[l];
         int fu = vr_qlayer_fu(q);
         int64_t *Aout = buf[cur];
+        // When |W| < 2^(wbits-1), |A| < 2^abits and C < 2^cb with
+        // wbits - 1 + abits + cb <= 61, every partial sum of Z is below
+        // 2^61 + |Bq| <= 2^61 + 2^62 < 2^63: int64 is exact.  Otherwise
+        // __int128 (|W| < 2^31, |A| <= 2^62, C < 2^31: below 2^124).
+        int64_t amax = 0;
+        for (int c = 0; c < q->C; c++)
+            if ((A[c] < 0 ? -A[c] : A[c]) > amax)
+                amax = A[c] < 0 ? -A[c] : A[c];
+        bool narrow = q->wbits - 1 + vr_qmlp_bits(amax)
+            + vr_qmlp_bits(q->C) <= 61;
         for (int o = 0; o < q->OC; o++) {
-            // Z = sum_c Wq[o][c] A[c] + Bq[o]; |W| < 2^31, |A| <= 2^62 and
-            // C < 2^31 keep every partial sum inside 127 bits.
+            // Z = sum_c Wq[o][c] A[c] + Bq[o]
             const int32_t *w_o = q->W + (size_t)o * (size_t)q->C;
-            vr_i128 z = q->b[o];
-            for (int c = 0; c < q->C; c++)
-                z += (vr_i128)w_o[c] * A[c];
+            vr_i128 z;
+            if (narrow) {
+                int64_t s = 0;
+                for (int c = 0; c < q->C; c++)
+                    s += (int64_t)w_o[c] * A[c];
+                z = (vr_i128)s + q->b[o];
+            } else {
+                z = q->b[o];
+                for (int c = 0; c < q->C; c++)
+                    z += (vr_i128)w_o[c] * A[c];
+            }
             if (!fits(z, VR_QMLP_VMAX)) {
                 rc = VR_ERANGE;
                 goto out;

@@ -145,9 +145,9 @@ vr_quant_restore_weights(struct vr_mlp *m, const float *save)
 }
 
 int
-vr_quant_qat(struct vr_mlp *m, const int *wbits, const float *x,
-    const int *y, size_t n, int epochs, double lr, int batch, float eps,
-    struct vr_rng *rng, double *loss_out)
+vr_quant_qat(struct vr_mlp *m, const int *wbits,
+    const struct vr_dataset *d, const size_t *idx, size_t n, int epochs,
+    double lr, int batch, float eps, struct vr_rng *rng, double *loss_out)
 {
     int V = m->dims[m->L], C = m->dims[0], rc = VR_OK;
     size_t *perm = vr_mallocarray(n, sizeof(size_t));
@@ -159,6 +159,10 @@ vr_quant_qat(struct vr_mlp *m, const int *wbits, const float *x,
     int *yb = vr_mallocarray((size_t)batch, sizeof(int));
     struct vr_adam adam = {0};
 
+    if (C != d->T * d->C) {
+        rc = VR_ESHAPE;
+        goto out;
+    }
     if (!perm || !xb || !lg || !pr || !dl || !save || !yb
         || vr_adam_init(&adam, m->nparams) != VR_OK) {
         rc = VR_ENOMEM;
@@ -178,9 +182,10 @@ vr_quant_qat(struct vr_mlp *m, const int *wbits, const float *x,
         for (size_t at = 0; at < n; at += (size_t)batch) {
             int B = (int)(n - at < (size_t)batch ? n - at : (size_t)batch);
             for (int k = 0; k < B; k++) {
-                memcpy(xb + (size_t)k * C, x + perm[at + k] * (size_t)C,
+                size_t smp = idx[perm[at + k]];
+                memcpy(xb + (size_t)k * C, vr_dataset_window_ptr(d, smp),
                     (size_t)C * sizeof(float));
-                yb[k] = y[perm[at + k]];
+                yb[k] = d->label[smp];
             }
             // forward and backward at the quantised weights (STE), then
             // the step on the float masters

@@ -28,6 +28,7 @@
 
 #include "base/rng.h"
 #include "nn/mlp.h"
+#include "stream/dataset.h"
 #include "quant/qmlp.h"
 
 /*
@@ -52,17 +53,18 @@ void vr_quant_fake_weights(struct vr_mlp *m, float *save, const int *wbits);
 void vr_quant_restore_weights(struct vr_mlp *m, const float *save);
 
 /*
- * Quantisation-aware fine-tuning: epochs over the training rows idx (n
- * of them, windows of the dataset gathered by the caller into x (n,
- * dims[0]) and labels y (n)), Adam at lr with mini-batches of batch,
- * shuffled by rng; the forward sees fake-quantised weights, the backward
- * passes their gradient straight through to the float masters (STE).
- * Loss: cross-entropy with label smoothing eps.  loss_out[e] (if not
- * NULL) gets epoch e's mean loss.  VR_ENOMEM.
+ * Quantisation-aware fine-tuning: epochs over the samples idx[0..n) of d
+ * (windows of T*C = dims[0] floats, labels in d->label), Adam at a
+ * constant lr with mini-batches of batch, shuffled by rng every epoch;
+ * the forward sees fake-quantised weights (vr_quant_fake_weights), the
+ * backward passes their gradient straight through to the float masters
+ * (STE).  Loss: cross-entropy with label smoothing eps.  loss_out[e] (if
+ * not NULL) gets epoch e's mean loss.  VR_ESHAPE if dims[0] != T*C,
+ * VR_ENOMEM.
  */
-int vr_quant_qat(struct vr_mlp *m, const int *wbits, const float *x,
-    const int *y, size_t n, int epochs, double lr, int batch, float eps,
-    struct vr_rng *rng, double *loss_out);
+int vr_quant_qat(struct vr_mlp *m, const int *wbits,
+    const struct vr_dataset *d, const size_t *idx, size_t n, int epochs,
+    double lr, int batch, float eps, struct vr_rng *rng, double *loss_out);
 
 /* Scores of predictions against labels over V classes. */
 struct vr_quant_score {

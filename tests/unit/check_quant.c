@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gmp.h>
+
 #include "util_test.h"
 #include "vr.h"
 #include "base/rng.h"
@@ -43,22 +45,20 @@ ref_rs(vr_i128 x, int k)
     return ref_floordiv_pow2(x + ((vr_i128)1 << (k - 1)), k);
 }
 
-static vr_i128
-ref_pow(vr_i128 b, int e)
-{
-    vr_i128 r = 1;
-
-    for (int i = 0; i < e; i++)
-        r *= b;
-    return r;
-}
-
 static int
 ref_infer(const struct vr_qmlp *m, int64_t *logits, const int64_t *X)
 {
     int64_t A[256], next[256];
     int C = m->lay[0].C;
-    vr_i128 vmax = (vr_i128)1 << 62, pmax = (vr_i128)1 << 125;
+    vr_i128 vmax = (vr_i128)1 << 62;
+    static mpz_t pm;        /* 2^125, made once */
+    static bool pm_set;
+
+    if (!pm_set) {
+        mpz_init(pm);
+        mpz_ui_pow_ui(pm, 2, 125);
+        pm_set = true;
+    }
 
     memcpy(A, X, (size_t)C * sizeof(int64_t));
     for (int l = 0; l < m->L; l++) {
@@ -74,13 +74,31 @@ ref_infer(const struct vr_qmlp *m, int64_t *logits, const int64_t *X)
             if (q->act == VR_QACT_RELU)
                 a = u < 0 ? 0 : u;
             else if (q->act == VR_QACT_POLY) {
-                vr_i128 p = 0;
-                for (int k = 0; k <= q->deg; k++)
-                    p += q->coef[k] * ref_pow(u, k)
-                        * ref_pow(2, (q->deg - k) * fu);
-                if (p > pmax || p < -pmax)
+                // P in GMP, exact whatever its size
+                mpz_t p, t, uu;
+                mpz_inits(p, t, uu, NULL);
+                mpz_set_si(uu, (long)u);
+                for (int k = 0; k <= q->deg; k++) {
+                    mpz_pow_ui(t, uu, (unsigned long)k);
+                    mpz_mul_si(t, t, (long)q->coef[k]);
+                    mpz_mul_2exp(t, t, (mp_bitcnt_t)((q->deg - k) * fu));
+                    mpz_add(p, p, t);
+                }
+                bool big = mpz_sizeinbase(p, 2) > 125 && mpz_cmpabs(p, pm) > 0;
+                vr_i128 pv = 0;
+                if (!big) {
+                    // |p| <= 2^125: its two 64-bit halves
+                    mpz_abs(t, p);
+                    mpz_tdiv_q_2exp(uu, t, 64);
+                    pv = ((vr_i128)mpz_get_ui(uu) << 64)
+                        | (vr_i128)(uint64_t)mpz_get_ui(t);
+                    if (mpz_sgn(p) < 0)
+                        pv = -pv;
+                }
+                mpz_clears(p, t, uu, NULL);
+                if (big)
                     return -1;
-                a = ref_rs(p, q->kpost);
+                a = ref_rs(pv, q->kpost);
             } else
                 a = u;
             if (a > vmax || a < -vmax)
@@ -110,12 +128,15 @@ random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act)
         dims[l] = 1 + (int)vr_rng_below(rng, 8);
     dims[L] = 3;
     ck_assert_int_eq(vr_qmlp_init(m, dims, L), VR_OK);
-    m->in_bits = 4 + (int)vr_rng_below(rng, 8);
+    bool wide = vr_rng_below(rng, 4) == 0;  /* the __int128 path */
+    m->in_bits = wide ? 20 + (int)vr_rng_below(rng, 13)
+        : 4 + (int)vr_rng_below(rng, 8);
     int fin = (int)vr_rng_below(rng, 8);
     for (int l = 0; l < L; l++) {
         struct vr_qlayer *q = &m->lay[l];
         q->fin = fin;
-        q->wbits = 2 + (int)vr_rng_below(rng, 7);
+        q->wbits = wide ? 16 + (int)vr_rng_below(rng, 16)
+            : 2 + (int)vr_rng_below(rng, 7);
         q->fw = (int)vr_rng_below(rng, 8) - 1;
         if (act == VR_QACT_POLY && q->fin + q->fw < 0)
             q->fw = -q->fin;    /* a polynomial needs fu >= 0 */
@@ -856,24 +877,36 @@ START_TEST(test_qat)
     size_t n = 600;
     struct vr_rng rng;
     struct vr_mlp m;
-    float *x = malloc(n * 8 * sizeof(float));
-    int *y = malloc(n * sizeof(int));
+    struct vr_dataset d = {0};
+    size_t *idx = malloc(n * sizeof(size_t));
     double loss[20];
 
+    // a dataset of windows T = 1, C = 8, one row each: label by x[0]
+    d.T = 1;
+    d.C = 8;
+    d.nrows = d.nsamples = n;
+    d.x = malloc(n * 8 * sizeof(float));
+    d.end = malloc(n * sizeof(int64_t));
+    d.label = malloc(n);
     vr_rng_seed(&rng, vr_test_seed() + 31);
     for (size_t i = 0; i < n; i++) {
+        float *x = d.x + i * 8;
         for (int c = 0; c < 8; c++)
-            x[i * 8 + c] = (float)vr_rng_normal(&rng);
-        y[i] = x[i * 8] > 0.5f ? 2 : x[i * 8] < -0.5f ? 0 : 1;
+            x[c] = (float)vr_rng_normal(&rng);
+        d.label[i] = x[0] > 0.5f ? 2 : x[0] < -0.5f ? 0 : 1;
+        d.end[i] = (int64_t)i;
+        idx[i] = i;
     }
     float_mlp(&m, dims, L, "relu", &rng);
-    ck_assert_int_eq(vr_quant_qat(&m, wb, x, y, n, 20, 1e-2, 32, 0.0f, &rng,
-        loss), VR_OK);
+    ck_assert_int_eq(vr_quant_qat(&m, wb, &d, idx, n, 20, 1e-2, 32, 0.0f,
+        &rng, loss), VR_OK);
     fprintf(stderr, "qat: loss %.4f -> %.4f\n", loss[0], loss[19]);
     ck_assert(loss[19] < 0.8 * loss[0]);
     vr_mlp_free(&m);
-    free(x);
-    free(y);
+    free(idx);
+    free(d.x);
+    free(d.end);
+    free(d.label);
 }
 END_TEST
 
