@@ -66,16 +66,4 @@ int vr_quant_qat(struct vr_mlp *m, const int *wbits,
     const struct vr_dataset *d, const size_t *idx, size_t n, int epochs,
     double lr, int batch, float eps, struct vr_rng *rng, double *loss_out);
 
-/* Scores of predictions against labels over V classes. */
-struct vr_quant_score {
-    size_t n, correct, refused;     /* refused: VR_ERANGE samples */
-    double acc, macro_f1;
-    size_t conf[4][4];              /* [true][pred], V <= 4 */
-};
-/* Accuracy and macro-F1 (mean of 2 tp / (2 tp + fp + fn) over the
- * classes present in y or pred, as scikit-learn) from pred and y;
- * pred < 0 (refused) counts as wrong and as no class. */
-void vr_quant_score(struct vr_quant_score *s, const int *pred, const int *y,
-    size_t n, int V);
-
 #endif
