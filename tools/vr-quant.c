@@ -94,12 +94,14 @@ labelled(const struct vr_dataset *d, int split, size_t *n)
 
 /*
  * Integer inference over samples idx: predictions into met (a refused
- * sample, VR_ERANGE, counts as a wrong class), seen bounds folded into q
- * when fold.  Returns the number refused.
+ * sample, VR_ERANGE, counts as a wrong class), agreements with the
+ * predictions ref (if not NULL) counted in *agree, seen bounds folded
+ * into q when fold.  Returns the number refused.
  */
 static size_t
-run_integer(struct vr_qmlp *q, struct vr_metrics *met,
-    const struct vr_dataset *d, const size_t *idx, size_t n, bool fold)
+run_integer(struct vr_qmlp *q, struct vr_metrics *met, size_t *agree,
+    const struct vr_dataset *d, const size_t *idx, size_t n,
+    const int *ref, bool fold)
 {
     struct vr_qtrace tr;
     int64_t *X = vr_mallocarray((size_t)q->lay[0].C, sizeof(int64_t));
@@ -123,6 +125,8 @@ run_integer(struct vr_qmlp *q, struct vr_metrics *met,
             vr_qmlp_bounds_add(q, &tr);
         if (met)
             vr_metrics_add(met, d->label[s], cls, d->regime[s]);
+        if (ref && ref[i] == cls)
+            (*agree)++;
     }
     vr_qtrace_free(&tr);
     free(X);
@@ -263,8 +267,15 @@ main(int argc, char **argv)
     // FP32 baseline on the test split
     struct vr_metrics met_fp, met_q;
     struct vr_scores sc_fp, sc_q;
-    if ((rc = vr_model_score(&m, &met_fp, &d, VR_SPLIT_TEST)) != VR_OK)
+    int *pred_fp = vr_mallocarray(ntest ? ntest : 1, sizeof(int));
+    if (pred_fp == NULL)
+        errx(VR_EXIT_SYS, "out of memory");
+    if ((rc = vr_model_predict(&m, pred_fp, &d, itest, ntest)) != VR_OK)
         vr_cli_fail(rc, in, NULL);
+    vr_metrics_reset(&met_fp);
+    for (size_t i = 0; i < ntest; i++)
+        vr_metrics_add(&met_fp, d.label[itest[i]], pred_fp[i],
+            d.regime[itest[i]]);
     vr_metrics_scores(&sc_fp, &met_fp, VR_METRICS_ALL);
 
     // sensitivities: Hutchinson traces of each layer's Hessian block
@@ -376,8 +387,12 @@ main(int argc, char **argv)
             "activations out of range)", vr_cli_name(in));
     if (rc != VR_OK)
         errx(vr_exit_code(rc), "quantising: %s", vr_strerror(rc));
-    size_t refused_train = run_integer(&q, NULL, &d, itrain, ntrain, true);
-    size_t refused = run_integer(&q, &met_q, &d, itest, ntest, false);
+    size_t agree = 0;
+    size_t refused_train = run_integer(&q, NULL, NULL, &d, itrain, ntrain,
+        NULL, true);
+    size_t refused = run_integer(&q, &met_q, &agree, &d, itest, ntest,
+        pred_fp, false);
+    double agreef = ntest ? (double)agree / (double)ntest : 1.0;
     vr_metrics_scores(&sc_q, &met_q, VR_METRICS_ALL);
 
     // the table
@@ -389,16 +404,17 @@ main(int argc, char **argv)
                 l ? "/" : "", bits[l]);
         snprintf(lbl, sizeof(lbl), "%s%s", hessian ? "hessian:" : "W", spec +
             (hessian ? 8 : 0));
-        fprintf(stderr, "%-14s %-12s %8s %10s %7s %7s %7s %7s %8s\n",
+        fprintf(stderr, "%-14s %-12s %6s %9s %7s %7s %7s %7s %7s %7s\n",
             "variant", "bits/layer", "bits/w", "wbits", "acc", "mF1",
-            "dacc", "dmF1", "refused");
-        fprintf(stderr, "%-14s %-12s %8.2f %10llu %7.4f %7.4f %7s %7s %8s\n",
-            "FP32", "32", 32.0, 32ULL * nwsum, sc_fp.accuracy,
-            sc_fp.macro_f1, "-", "-", "-");
-        fprintf(stderr, "%-14s %-12s %8.2f %10llu %7.4f %7.4f %+7.4f "
-            "%+7.4f %8zu\n", lbl, wb, (double)used / (double)nwsum, used,
-            sc_q.accuracy, sc_q.macro_f1, sc_q.accuracy - sc_fp.accuracy,
-            sc_q.macro_f1 - sc_fp.macro_f1, refused);
+            "dacc", "dmF1", "agree", "refused");
+        fprintf(stderr, "%-14s %-12s %6.2f %9llu %7.4f %7.4f %7s %7s %7s "
+            "%7s\n", "FP32", "32", 32.0, 32ULL * nwsum, sc_fp.accuracy,
+            sc_fp.macro_f1, "-", "-", "-", "-");
+        fprintf(stderr, "%-14s %-12s %6.2f %9llu %7.4f %7.4f %+7.4f "
+            "%+7.4f %7.4f %7zu\n", lbl, wb, (double)used / (double)nwsum,
+            used, sc_q.accuracy, sc_q.macro_f1,
+            sc_q.accuracy - sc_fp.accuracy, sc_q.macro_f1 - sc_fp.macro_f1,
+            agreef, refused);
         for (int l = 0; l < L; l++) {
             const struct vr_qlayer *ql = &q.lay[l];
             fprintf(stderr, "layer %d: W%d fw %d fin %d kpre %d kpost %d "
@@ -463,7 +479,8 @@ main(int argc, char **argv)
     bad |= vr_pack_kv_i64(pk, "epochs", epochs);
     bad |= vr_pack_kv_f64(pk, "lr", lr);
     pack_f64s(pk, "loss", qloss, epochs, &bad);
-    bad |= vr_pack_str(pk, "scores") || msgpack_pack_map(pk, 4);
+    bad |= vr_pack_str(pk, "scores") || msgpack_pack_map(pk, 5);
+    bad |= vr_pack_kv_f64(pk, "agree_fp32", agreef);
     bad |= vr_pack_str(pk, "fp32") || vr_metrics_pack(pk, &met_fp);
     bad |= vr_pack_str(pk, "quant") || vr_metrics_pack(pk, &met_q);
     bad |= vr_pack_kv_i64(pk, "refused_test", (long long)refused);
@@ -489,6 +506,7 @@ main(int argc, char **argv)
     free(ycal);
     free(itrain);
     free(itest);
+    free(pred_fp);
     vr_model_free(&m);
     vr_dataset_free(&d);
     vr_reader_free(&mr);
