@@ -321,6 +321,48 @@ START_TEST(test_bounds)
 }
 END_TEST
 
+/* Layer 0's worst case is attained: the input with X_c = sign(W[o][c])
+ * lim drives neuron o to |Bq| + sum |W| lim when Bq has the same sign. */
+START_TEST(test_bounds_tight)
+{
+    struct vr_rng rng;
+
+    vr_rng_seed(&rng, vr_test_seed() + 37);
+    for (int it = 0; it < 50; it++) {
+        struct vr_qmlp m;
+        struct vr_qtrace tr;
+        int64_t X[64];
+        random_qmlp(&m, &rng, VR_QACT_RELU);
+        const struct vr_qlayer *q = &m.lay[0];
+        int64_t lim = ((int64_t)1 << (m.in_bits - 1)) - 1;
+        int best = 0, skipped = 0;
+        ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
+        vr_qmlp_bounds_worst(&m);
+        for (int o = 0; o < q->OC; o++) {
+            int sg = q->b[o] < 0 ? -1 : 1;
+            for (int c = 0; c < q->C; c++)
+                X[c] = q->W[o * q->C + c] * sg < 0 ? -lim : lim;
+            memset(tr.z[0], 0, (size_t)q->OC * sizeof(int64_t));
+            // a later layer may leave its range: Z of layer 0 is still
+            // in the trace unless layer 0 itself overflowed
+            if (vr_qmlp_infer(&m, &tr, NULL, X) == VR_ERANGE
+                && vr_qmlp_bits(tr.z[0][o]) == 0) {
+                skipped++;
+                continue;
+            }
+            int n = vr_qmlp_bits(tr.z[0][o]);
+            best = n > best ? n : best;
+        }
+        if (skipped == 0)
+            ck_assert_int_eq(best, m.lay[0].bound[VR_QST_Z].wc_bits);
+        else
+            ck_assert_int_le(best, m.lay[0].bound[VR_QST_Z].wc_bits);
+        vr_qtrace_free(&tr);
+        vr_qmlp_free(&m);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 static float *
 read_f32(const char *name, size_t n)
@@ -920,6 +962,7 @@ quant_suite(void)
     tcase_add_test(tc, test_rounding);
     tcase_add_test(tc, test_argmax_ties);
     tcase_add_test(tc, test_bounds);
+    tcase_add_test(tc, test_bounds_tight);
     suite_add_tcase(s, tc);
     tc = tcase_create("fq");
     tcase_add_test(tc, test_fq_fixtures);
