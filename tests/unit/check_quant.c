@@ -209,15 +209,15 @@ START_TEST(test_infer_vs_reference)
                 const struct vr_qlayer *q = &m.lay[l];
                 for (int o = 0; o < q->OC; o++) {
                     vr_i128 h = q->kpre ? (vr_i128)1 << (q->kpre - 1) : 0;
-                    ck_assert(tr.z[l][o] + h == ((vr_i128)tr.u[l][o]
-                        << q->kpre) + tr.rpre[l][o]);
+                    ck_assert(tr.z[l][o] + h == (vr_i128)tr.u[l][o]
+                        * ((vr_i128)1 << q->kpre) + tr.rpre[l][o]);
                     ck_assert(tr.rpre[l][o] >= 0
                         && tr.rpre[l][o] < ((int64_t)1 << q->kpre));
                     if (q->act == VR_QACT_POLY) {
                         vr_i128 hp = q->kpost
                             ? (vr_i128)1 << (q->kpost - 1) : 0;
-                        ck_assert(tr.p[l][o] + hp == ((vr_i128)tr.a[l][o]
-                            << q->kpost) + tr.rpost[l][o]);
+                        ck_assert(tr.p[l][o] + hp == (vr_i128)tr.a[l][o]
+                            * ((vr_i128)1 << q->kpost) + tr.rpost[l][o]);
                     }
                 }
             }
