@@ -785,7 +785,9 @@ START_TEST(test_fq_vs_integer)
             struct vr_qmlp q;
             int wb[4] = {widths[wi], widths[wi], widths[wi], widths[wi]};
             float_mlp(&m, dims, L, acts[a], &rng);
+            struct vr_qtrace tr;
             ck_assert_int_eq(vr_quant_build(&q, &m, wb, 16, 16, x, B), VR_OK);
+            ck_assert_int_eq(vr_qtrace_init(&tr, &q), VR_OK);
             // the float side sees the same quantised input and weights
             int64_t X[48], logit[3];
             for (int n = 0; n < B; n++) {
@@ -794,6 +796,13 @@ START_TEST(test_fq_vs_integer)
                 for (int c = 0; c < 48; c++)
                     xq[n * 48 + c] = (float)ldexp((double)X[c], -q.lay[0].fin);
             }
+            // the input's scale is the largest at which it fits 16 bits
+            double mx = 0;
+            for (size_t i = 0; i < (size_t)B * 48; i++)
+                mx = fabs(x[i]) > mx ? fabs(x[i]) : mx;
+            ck_assert(ldexp(mx, q.lay[0].fin) <= 32767.0);
+            ck_assert(ldexp(mx, q.lay[0].fin + 1) > 32767.0);
+            ck_assert_int_eq(q.in_bits, 16);
             float *save = malloc(m.nparams * sizeof(float));
             vr_quant_fake_weights(&m, save, wb);
             ck_assert_int_eq(vr_mlp_forward(&m, lg, xq, B), VR_OK);
@@ -805,8 +814,9 @@ START_TEST(test_fq_vs_integer)
                 for (int c = 0; c < 48; c++)
                     X[c] = (int64_t)ldexp((double)xq[n * 48 + c],
                         q.lay[0].fin);
-                int cls = vr_qmlp_infer(&q, NULL, logit, X);
+                int cls = vr_qmlp_infer(&q, &tr, logit, X);
                 ck_assert_int_ge(cls, 0);
+                vr_qmlp_bounds_add(&q, &tr);
                 int fc = 0;
                 for (int o = 1; o < 3; o++)
                     if (lg[n * 3 + o] > lg[n * 3 + fc])
@@ -820,6 +830,10 @@ START_TEST(test_fq_vs_integer)
                         ? fabs(lg[n * 3 + o]) : maxl;
                 }
             }
+            // hidden activations of the calibration batch fit abits bits
+            for (int l = 0; l < L - 1; l++)
+                ck_assert_int_le(q.lay[l].bound[VR_QST_A].seen_bits, 16);
+            vr_qtrace_free(&tr);
             fprintf(stderr, "%s W%d: %d/%d agree, max |logit diff| %.3g "
                 "(max |logit| %.3g)\n", acts[a], widths[wi], agree, B, maxd,
                 maxl);
