@@ -142,7 +142,7 @@ struct vr_fetch {
     /* Set by the caller (zero is a fine default for each). */
     struct vr_csrc **src;   /* borrowed: the sources to merge */
     size_t nsrc;
-    struct vr_csrc *funding;    /* borrowed; NULL: each source's own */
+    struct vr_csrc *funding;    /* borrowed, or NULL: rates to join */
     enum vr_gap gap;
     int64_t max_fill;       /* minutes, for VR_GAP_FILL */
     int64_t from, to;       /* keep times in [from, to) if to > from */
@@ -167,7 +167,8 @@ int vr_candles_header(struct vr_writer *w, const char *symbol,
 /*
  * Merge fx->src by time (on equal times the earlier source wins), check
  * and number the rows, join fx->funding as of each minute (the last rate
- * with time <= the minute; NaN before the first), and write them to w in
+ * with time <= the minute; NaN before the first) into the rows whose
+ * source gave no funding (NaN), and write them to w in
  * chunks, then the trailer.  Segments rise by one at each gap that is not
  * filled, at each source boundary (unless the source has cont set) and
  * where a source sets brk.  On error the trailer is not written, so the

@@ -154,11 +154,17 @@ static int
 sink_put(struct sink *k, const struct vr_candle *c, int32_t seg)
 {
     struct vr_fetch *fx = k->fx;
-    double rate = c->funding;
+    double rate = c->funding, joined = NAN;
     int rc;
 
-    if (fx->funding != NULL && (rc = sink_funding(k, c->time, &rate)) != 0)
-        return rc;
+    /* the cursor moves with every row; the joined rate fills only the
+     * rows whose source has none */
+    if (fx->funding != NULL) {
+        if ((rc = sink_funding(k, c->time, &joined)) != VR_OK)
+            return rc;
+        if (isnan(rate))
+            rate = joined;
+    }
     k->time[k->n] = c->time;
     k->open[k->n] = c->open;
     k->high[k->n] = c->high;

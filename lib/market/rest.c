@@ -127,7 +127,9 @@ on_header(char *p, size_t size, size_t n, void *ctx)
     else if (header_value(p, len, "Date", v, sizeof(v))) {
         /* "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110) */
         const char *c = strchr(v, ':');
-        if (c != NULL && c[1] && c[2] == ':' && isdigit((unsigned char)c[4]))
+        if (c != NULL && c[1] && c[2] && c[3] == ':' &&
+            isdigit((unsigned char)c[4]) && isdigit((unsigned char)c[5]) &&
+            c[4] <= '5')
             s->date_sec = (c[4] - '0') * 10 + (c[5] - '0');
     }
     return len;
