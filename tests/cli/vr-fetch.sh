@@ -66,6 +66,12 @@ expect_err 0 '1440 minutes, 2020-01-01 00:00:00 .. 2020-01-01 23:59:00, 1 segmen
 expect 0 "vr-fetch -q -n 200000 -S 5 -o $T/s5b.vr"
 check_same "$T/s5a.vr" "$T/s5b.vr" "-o and stdout"
 
+# the man page's examples
+expect 0 "cd $D && vr-fetch -F perp-funding-8h.csv spot-1m-*.csv perp-1m-2025-05.csv -o $T/candles.vr"
+if [ -x "$top/tools/vr-feat" ] && [ -x "$top/tools/vr-label" ]; then
+    expect 0 "vr-fetch -S 7 | vr-feat | vr-label > $T/data.vr"
+fi
+
 # all seven spot files and the perpetual, with the funding dump:
 # 8 files + 2 gaps (434 minutes, spot 2021) = 10 segments
 expect_err 0 '387839 minutes, 2021-03-26 03:00:00 .. 2025-06-03 15:31:00, 10 segments, 2 gaps \(434 minutes missing' \
@@ -106,6 +112,9 @@ if command -v zip >/dev/null 2>&1; then
     expect 0 "vr-fetch -F $F $T/BTCUSDT-1m-2025-05.zip > $T/dumpzip.vr"
     expect 0 "vr-fetch -F $F $D/perp-1m-2025-05.csv > $T/perp.vr"
     check_same "$T/dumpzip.vr" "$T/perp.vr" "Binance dump zip, microseconds"
+    # the man page's example, on the archive made above
+    expect_err 0 '43199 minutes.*1 segment' \
+        "cd $T && vr-fetch -g fill:10 BTCUSDT-1m-2025-*.zip > candles.vr"
     printf 'x' > "$T/empty.txt"
     (cd "$T" && zip -q nocsv.zip empty.txt)
     expect_err 3 'nocsv.zip: no .csv file in the zip' "vr-fetch $T/nocsv.zip"
@@ -140,6 +149,11 @@ if command -v python3 >/dev/null 2>&1; then
     expect_err 0 '1947 minutes.*1 segment' \
         "vr-fetch -R -B $URL -r $T/resumed.vr -e $E -o $T/resumed.vr"
     check_same "$T/resumed.vr" "$T/restref.vr" "resumed download"
+    # the man page's example: a download, then brought up to date
+    expect 0 "vr-fetch -R -B $URL -s 2025-05-04 -e 2025-05-05 -o $T/btc.vr"
+    expect_err 0 '1947 minutes' \
+        "vr-fetch -R -B $URL -r $T/btc.vr -e 2025-05-06 -o $T/btc.vr"
+    check_same "$T/btc.vr" "$T/restref.vr" "man page resume example"
     # HTTP errors are system errors (4), with the server's message
     expect_err 4 'HTTP 400: "msg":"Invalid symbol."' \
         "vr-fetch -R -B $URL -y ETHUSDT -s $S -e $E > /dev/null"
