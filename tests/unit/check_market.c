@@ -8,6 +8,8 @@
 #include "vr.h"
 #include "base/rng.h"
 #include "market/indicators.h"
+#include "market/label.h"
+#include "stream/dataset.h"
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
@@ -391,6 +393,336 @@ START_TEST(test_feat_bad)
 }
 END_TEST
 
+
+/* ---- labels ---- */
+
+/* Strictly above up is BUY, strictly below down is SELL: a move of
+ * exactly +2 % or -2 % is HOLD. */
+START_TEST(test_label_edges)
+{
+    ck_assert_int_eq(vr_label_of(100, 102, 0.02, -0.02), VR_HOLD);
+    ck_assert_int_eq(vr_label_of(100, 98, 0.02, -0.02), VR_HOLD);
+    ck_assert_int_eq(vr_label_of(50, 51, 0.02, -0.02), VR_HOLD);
+    ck_assert_int_eq(vr_label_of(25000, 25500, 0.02, -0.02), VR_HOLD);
+    ck_assert_int_eq(vr_label_of(100, 102.000001, 0.02, -0.02), VR_BUY);
+    ck_assert_int_eq(vr_label_of(100, 97.999999, 0.02, -0.02), VR_SELL);
+    ck_assert_int_eq(vr_label_of(100, 100, 0.02, -0.02), VR_HOLD);
+    ck_assert_int_eq(vr_label_of(100, 101, 0.005, -0.005), VR_BUY);
+}
+END_TEST
+
+/* Rows in memory: segments of the given lengths, close from a seeded
+ * random walk, feature c of row i = c * 1000 + i. */
+static void
+rows_make(struct vr_rows *rows, const size_t *len, size_t nseg,
+    uint64_t seed)
+{
+    struct vr_rng rng;
+    size_t n = 0;
+    double c = 100;
+
+    vr_rng_seed(&rng, seed);
+    for (size_t k = 0; k < nseg; k++)
+        n += len[k];
+    memset(rows, 0, sizeof(*rows));
+    rows->C = VR_FEAT_C;
+    for (int f = 0; f < VR_FEAT_C; f++)
+        strcpy(rows->feat[f], vr_feat_names[f]);
+    strcpy(rows->symbol, "TEST");
+    rows->n = rows->cap = n;
+    rows->x = calloc(n * VR_FEAT_C, sizeof(float));
+    rows->time = calloc(n, sizeof(int64_t));
+    rows->close = calloc(n, sizeof(double));
+    rows->segstart = calloc(nseg + 1, sizeof(size_t));
+    rows->nseg = nseg;
+    rows->segcap = nseg + 1;
+    for (size_t k = 0, at = 0; k <= nseg; at += k < nseg ? len[k] : 0, k++)
+        rows->segstart[k] = at;
+    for (size_t i = 0; i < n; i++) {
+        c *= exp(0.01 * vr_rng_normal(&rng));
+        rows->close[i] = c;
+        rows->time[i] = 1600000000000 + 60000 * (int64_t)i;
+        for (int f = 0; f < VR_FEAT_C; f++)
+            rows->x[i * VR_FEAT_C + f] = (float)(f * 1000 + (double)i);
+    }
+}
+
+static size_t
+seg_of(const struct vr_rows *rows, int64_t i)
+{
+    size_t k = 0;
+    while ((int64_t)rows->segstart[k + 1] <= i)
+        k++;
+    return k;
+}
+
+/* The purge leaves exactly one horizon between the splits, and no label
+ * horizon reaches into the next split. */
+START_TEST(test_label_purge)
+{
+    static const size_t len[] = {1000};
+    struct vr_rows rows;
+    struct vr_dataset d;
+    struct vr_label_opts o;
+    struct vr_label_stats st;
+
+    rows_make(&rows, len, 1, vr_test_seed());
+    vr_label_opts_init(&o);
+    o.T = 10;
+    o.horizon = 20;
+    o.lookback = 50;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    /* 971 candidates (ends 9..979): 679 train, 145 val, 147 test */
+    ck_assert_int_eq(st.purged, 2 * 20);
+    ck_assert_int_eq(d.nsamples, 971 - 40);
+    ck_assert_int_eq(st.count[VR_SPLIT_TRAIN][0], 0);
+    int64_t last[VR_NSPLIT] = {-1, -1, -1, -1}, first[VR_NSPLIT];
+    for (int k = 0; k < VR_NSPLIT; k++)
+        first[k] = -1;
+    for (size_t s = 0; s < d.nsamples; s++) {
+        int sp = d.split[s];
+        if (first[sp] < 0)
+            first[sp] = d.end[s];
+        last[sp] = d.end[s];
+        ck_assert(s == 0 || d.end[s] > d.end[s - 1]);
+        ck_assert(s == 0 || d.split[s] >= d.split[s - 1]);
+    }
+    ck_assert_int_eq(first[VR_SPLIT_TRAIN], 9);
+    ck_assert_int_eq(first[VR_SPLIT_VAL], 9 + 679);
+    ck_assert_int_eq(first[VR_SPLIT_TEST], 9 + 679 + 145);
+    /* the last kept train label (end + h) is the row before val starts */
+    ck_assert_int_eq(last[VR_SPLIT_TRAIN] + 20, first[VR_SPLIT_VAL] - 1);
+    ck_assert_int_eq(last[VR_SPLIT_VAL] + 20, first[VR_SPLIT_TEST] - 1);
+    ck_assert_int_eq(last[VR_SPLIT_TEST], 979);
+    vr_dataset_free(&d);
+    vr_rows_free(&rows);
+}
+END_TEST
+
+/* No window and no label horizon crosses a segment; every label is the
+ * label of its forward move. */
+START_TEST(test_label_segments)
+{
+    static const size_t len[] = {50, 5, 100, 16, 300};
+    struct vr_rows rows;
+    struct vr_dataset d;
+    struct vr_label_opts o;
+    struct vr_label_stats st;
+    long long want = 0;
+
+    rows_make(&rows, len, 5, vr_test_seed() + 3);
+    vr_label_opts_init(&o);
+    o.T = 10;
+    o.horizon = 7;
+    o.up = 0.01;
+    o.down = -0.01;
+    for (int k = 0; k < 5; k++)
+        if (len[k] >= 10 + 7)
+            want += (long long)len[k] - 10 + 1 - 7;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    ck_assert_int_eq((long long)d.nsamples + st.purged, want);
+    for (size_t s = 0; s < d.nsamples; s++) {
+        int64_t e = d.end[s];
+        ck_assert_uint_eq(seg_of(&rows, e - 9), seg_of(&rows, e));
+        ck_assert_uint_eq(seg_of(&rows, e + 7), seg_of(&rows, e));
+        ck_assert_int_eq(d.label[s], vr_label_of(rows.close[e],
+            rows.close[e + 7], 0.01, -0.01));
+    }
+    vr_dataset_free(&d);
+    vr_rows_free(&rows);
+}
+END_TEST
+
+/* The normalisation is fitted on the rows of the train windows only:
+ * changing any later row changes nothing, and the values are the
+ * mean/std of rows 0..(last train end). */
+START_TEST(test_label_norm_train_only)
+{
+    static const size_t len[] = {400};
+    struct vr_rows rows;
+    struct vr_dataset d, d2;
+    struct vr_label_opts o;
+    struct vr_label_stats st;
+    int64_t lastend = 0;
+
+    rows_make(&rows, len, 1, vr_test_seed() + 4);
+    vr_label_opts_init(&o);
+    o.T = 30;
+    o.horizon = 10;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    for (size_t s = 0; s < d.nsamples; s++)
+        if (d.split[s] == VR_SPLIT_TRAIN)
+            lastend = d.end[s];
+    /* rows 0..lastend: feature c is c*1000 + i; mean c*1000 + lastend/2,
+     * population std sqrt(((lastend+1)^2 - 1) / 12) */
+    double m = (double)lastend + 1;
+    ck_assert_uint_eq(st.train_rows, (size_t)m);
+    for (int c = 0; c < VR_FEAT_C; c++) {
+        ck_assert(close_rel(d.mean[c], c * 1000 + (double)lastend / 2,
+            1e-12));
+        ck_assert(close_rel(d.std[c], sqrt((m * m - 1) / 12), 1e-12));
+    }
+    /* normalised in place: row 0 feature 3 */
+    ck_assert(close_rel(d.x[3], (3000 - d.mean[3]) / d.std[3], 1e-6));
+
+    /* Wreck every row after the train windows: same fit. */
+    vr_rows_free(&rows);
+    rows_make(&rows, len, 1, vr_test_seed() + 4);
+    for (size_t i = (size_t)lastend + 1; i < rows.n; i++)
+        for (int c = 0; c < VR_FEAT_C; c++)
+            rows.x[i * VR_FEAT_C + c] = 1e6f;
+    ck_assert_int_eq(vr_label_make(&d2, &rows, &o, &st), VR_OK);
+    for (int c = 0; c < VR_FEAT_C; c++)
+        ck_assert(d2.mean[c] == d.mean[c] && d2.std[c] == d.std[c]);
+    vr_dataset_free(&d);
+    vr_dataset_free(&d2);
+    vr_rows_free(&rows);
+}
+END_TEST
+
+/* Regimes: bear/bull from the trailing return, high volatility above
+ * the train median (so about half the train samples are high). */
+START_TEST(test_label_regime)
+{
+    static const size_t len[] = {3000};
+    struct vr_rows rows;
+    struct vr_dataset d;
+    struct vr_label_opts o;
+    struct vr_label_stats st;
+    size_t high = 0, ntrain = 0;
+
+    rows_make(&rows, len, 1, vr_test_seed() + 5);
+    vr_label_opts_init(&o);
+    o.T = 5;
+    o.horizon = 5;
+    o.lookback = 100;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    for (size_t s = 0; s < d.nsamples; s++) {
+        int64_t e = d.end[s], j = e - 100 < 0 ? 0 : e - 100;
+        ck_assert_int_eq(d.regime[s] & 1, rows.close[e] < rows.close[j]);
+        if (d.split[s] == VR_SPLIT_TRAIN) {
+            ntrain++;
+            high += d.regime[s] >> 1;
+        }
+    }
+    ck_assert(high <= ntrain / 2 && high + 2 >= ntrain / 2);
+    vr_dataset_free(&d);
+    vr_rows_free(&rows);
+}
+END_TEST
+
+/* Live: every complete window (or the newest k), no labels, the given
+ * normalisation; the dataset round-trips through its stream. */
+START_TEST(test_label_live)
+{
+    static const size_t len[] = {100, 3, 60};
+    struct vr_rows rows;
+    struct vr_dataset d, back;
+    struct vr_label_opts o;
+    struct vr_label_stats st;
+    double mean[VR_FEAT_C], sd[VR_FEAT_C];
+
+    for (int c = 0; c < VR_FEAT_C; c++) {
+        mean[c] = c;
+        sd[c] = 2;
+    }
+    rows_make(&rows, len, 3, vr_test_seed() + 6);
+    vr_label_opts_init(&o);
+    o.live = true;
+    o.mean = mean;
+    o.std = sd;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    ck_assert_uint_eq(d.nsamples, (100 - 59) + (60 - 59));
+    ck_assert_int_eq(d.end[d.nsamples - 1], 162);
+    for (size_t s = 0; s < d.nsamples; s++)
+        ck_assert(d.label[s] == VR_LABEL_NONE &&
+            d.split[s] == VR_SPLIT_LIVE);
+    ck_assert(d.x[8 * 5 + 2] == (float)((2000 + 5 - 2) / 2.0));
+
+    char *buf;
+    size_t blen;
+    FILE *f = open_memstream(&buf, &blen);
+    struct vr_writer w;
+    struct vr_reader r;
+    vr_writer_init(&w, f);
+    ck_assert_int_eq(vr_dataset_write(&w, &d, NULL, "check_market"), VR_OK);
+    fclose(f);
+    f = fmemopen(buf, blen, "rb");
+    ck_assert_int_eq(vr_reader_open(&r, f, "dataset"), VR_OK);
+    ck_assert_int_eq(vr_dataset_read(&back, &r), VR_OK);
+    ck_assert_uint_eq(back.nsamples, d.nsamples);
+    ck_assert(memcmp(vr_dataset_window_ptr(&back, 1),
+        vr_dataset_window_ptr(&d, 1), 60 * 8 * sizeof(float)) == 0);
+    vr_dataset_free(&back);
+    vr_reader_free(&r);
+    fclose(f);
+    free(buf);
+    vr_dataset_free(&d);
+
+    vr_rows_free(&rows);
+    rows_make(&rows, len, 3, vr_test_seed() + 6);
+    o.newest = 5;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    ck_assert_uint_eq(d.nsamples, 5);
+    ck_assert_int_eq(d.end[0], 96);     /* newest five: 96..99, then 162 */
+    ck_assert_int_eq(d.end[3], 99);
+    ck_assert_int_eq(d.end[4], 162);
+    vr_dataset_free(&d);
+
+    /* too short for any window */
+    static const size_t tiny[] = {30, 40};
+    vr_rows_free(&rows);
+    rows_make(&rows, tiny, 2, 1);
+    o.newest = 0;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_ERANGE);
+    ck_assert(strstr(st.msg, "no sample") != NULL);
+    vr_dataset_free(&d);
+    vr_rows_free(&rows);
+}
+END_TEST
+
+/* vr_rows_read over a features stream from vr_feat_stream. */
+START_TEST(test_rows_read)
+{
+    struct series s;
+    struct vr_feat_stats fst;
+    struct vr_rows rows;
+    struct vr_reader r;
+    size_t len, olen;
+    char *buf, *o;
+
+    series_random(&s, 2000, 600, vr_test_seed() + 7);
+    buf = candles_buf(&s, 333, &len);
+    ck_assert_int_eq(run_feat(buf, len, false, false, &o, &olen, &fst, NULL),
+        VR_OK);
+    FILE *f = fmemopen(o, olen, "rb");
+    ck_assert_int_eq(vr_reader_open(&r, f, "features"), VR_OK);
+    ck_assert_int_eq(vr_rows_read(&rows, &r), VR_OK);
+    ck_assert_uint_eq(rows.n, 2000 - 4 * VR_IND_WARMUP);
+    ck_assert_uint_eq(rows.nseg, 4);
+    ck_assert_uint_eq(rows.segstart[1], 600 - VR_IND_WARMUP);
+    ck_assert_str_eq(rows.feat[VR_F_MACD], "macd");
+    ck_assert_str_eq(rows.symbol, "TEST");
+    vr_rows_free(&rows);
+    vr_reader_free(&r);
+    fclose(f);
+    /* truncated: an error, never a short success */
+    for (size_t cut = 0; cut < olen; cut += 1 + cut / 8) {
+        f = fmemopen(o, cut ? cut : 1, "rb");
+        int rc = vr_reader_open(&r, f, "features");
+        if (rc == VR_OK)
+            rc = vr_rows_read(&rows, &r);
+        ck_assert_msg(rc == VR_EFORMAT, "cut %zu: rc %d", cut, rc);
+        vr_rows_free(&rows);
+        vr_reader_free(&r);
+        fclose(f);
+    }
+    free(o);
+    free(buf);
+    series_free(&s);
+}
+END_TEST
+
 static Suite *
 market_suite(void)
 {
@@ -404,6 +736,15 @@ market_suite(void)
     tcase_add_test(tc, test_feat_chunking);
     tcase_add_test(tc, test_feat_segment_reset);
     tcase_add_test(tc, test_feat_bad);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("labels");
+    tcase_add_test(tc, test_label_edges);
+    tcase_add_test(tc, test_label_purge);
+    tcase_add_test(tc, test_label_segments);
+    tcase_add_test(tc, test_label_norm_train_only);
+    tcase_add_test(tc, test_label_regime);
+    tcase_add_test(tc, test_label_live);
+    tcase_add_test(tc, test_rows_read);
     suite_add_tcase(s, tc);
     return s;
 }
