@@ -35,21 +35,23 @@ expect_err 4 'nosuch' "vr-feat '$T/nosuch.vr'"
 # warm-up: 25 minutes per segment dropped
 expect_err 0 '3000 minutes in 1 segments, 2975 rows out' "vr-feat -t '$T/syn.vr'"
 
-# Reference values: every spot file with the funding file, through the
-# test writer (each file and each gap a segment), rel. 1e-9.
+# Reference values: all seven spot files with the funding file, read by
+# vr-fetch (each file and each gap a segment; files in time order), rel.
+# 1e-9 against the independent reference.
 F=$D/perp-funding-8h.csv
-$MK -c 10007 -F "$F" "$D"/spot-1m-*.csv > "$T/spot.vr"
-$REF -F "$F" "$D"/spot-1m-*.csv > "$T/ref.csv"
-expect 0 "vr-feat -qrt '$T/spot.vr' > '$T/got.csv' && $REF -c '$T/ref.csv' '$T/got.csv'"
-# the stationary transform of the same rows
+SPOT="$D/spot-1m-2021.csv $D/spot-1m-2022.csv $D/spot-1m-2023.csv
+    $D/spot-1m-2024.csv $D/spot-1m-2024-q4.csv $D/spot-1m-2025.csv
+    $D/spot-1m-2025-03.csv"
+$REF -F "$F" $SPOT > "$T/ref.csv"
+expect 0 "vr-fetch -q -F '$F' $(echo $SPOT) | vr-feat -qrt > '$T/got.csv' && $REF -c '$T/ref.csv' '$T/got.csv'"
+# the same through the test writer, in chunks of 10007 rows
+$MK -c 10007 -F "$F" $SPOT > "$T/spot.vr"
+expect 0 "vr-feat -qrt '$T/spot.vr' | cmp - '$T/got.csv'"
+# the stationary transform of the same rows: RSI in [0, 1]
 expect 0 "vr-feat -qt '$T/spot.vr' | awk -F, 'NR > 1 { if (\$7 < 0 || \$7 > 1) exit 1; n++ } END { exit n != 344415 }'"
-
-# With vr-fetch (once it is built): the real parser into the same values,
-# and the pipeline with both neighbours.
-if [ -x "$top/tools/vr-fetch" ]; then
-    expect 0 "vr-fetch -q -F '$F' '$D/spot-1m-2024.csv' | vr-feat -qrt > '$T/fetch.csv' && $REF -F '$F' '$D/spot-1m-2024.csv' > '$T/ref1.csv' && $REF -c '$T/ref1.csv' '$T/fetch.csv'"
-fi
-if [ -x "$top/tools/vr-fetch" ] && [ -x "$top/tools/vr-label" ]; then
-    expect 0 "vr-fetch -q -s 1 -n 20000 | vr-feat -q | vr-label -q > '$T/ds.vr'"
-fi
+# the futures file too, on its own
+expect 0 "vr-fetch -q -F '$F' '$D/perp-1m-2025-05.csv' | vr-feat -qrt > '$T/perp.csv' && $REF -F '$F' '$D/perp-1m-2025-05.csv' > '$T/perp.ref' && $REF -c '$T/perp.ref' '$T/perp.csv'"
+# the pipeline with both neighbours
+expect 0 "vr-fetch -q -S 1 -n 20000 | vr-feat -q | vr-label -q > '$T/ds.vr'"
+expect_err 3 'expected a candles stream' "vr-fetch -q -S 1 -n 2000 | vr-feat -q | vr-feat -q"
 finish

@@ -45,12 +45,10 @@ cp "$T/live.vr" "$T/n2.vr"
 vr-label -q -l -n "$T/n1.vr" -k 7 "$T/feat.vr" > "$T/l1.vr"
 expect 0 "vr-label -q -l -n '$T/n2.vr' -k 7 '$T/feat.vr' | cmp -l - '$T/l1.vr' | wc -l | grep -qx 1"
 
-# All seven spot files with the funding file through feat and label.
+# All seven spot files with the funding file through the pipeline.
 F=$D/perp-funding-8h.csv
-$MK -F "$F" "$D"/spot-1m-*.csv > "$T/spot.vr"
-expect_err 0 '344415 rows in 9 segments' "vr-feat -q '$T/spot.vr' | vr-label > '$T/spot.ds'"
-if [ -x "$top/tools/vr-fetch" ]; then
-    expect 0 "vr-fetch -q -F '$F' '$D'/spot-1m-*.csv | vr-feat -q | vr-label -q > '$T/fetch.ds'"
-    expect 0 "vr-fetch -q -s 1 -n 5000 | vr-feat -q | vr-label -q -H 30 > '$T/synth.ds'"
-fi
+expect_err 0 '344415 rows in 9 segments' "vr-fetch -q -F '$F' '$D'/spot-1m-*.csv | vr-feat -q | vr-label > '$T/spot.ds'"
+# the synthetic market, and live windows of it
+expect 0 "vr-fetch -q -S 1 -n 30000 | vr-feat -q | vr-label -q -H 30 > '$T/synth.ds'"
+expect_err 0 'live +1 ' "vr-fetch -q -S 2 -n 300 | vr-feat -q | vr-label -l -n '$T/synth.ds' -k 1 > '$T/synth.live'"
 finish
