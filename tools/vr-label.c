@@ -136,6 +136,10 @@ main(int argc, char **argv)
     vr_cli_reader_open(&r, &f, path, "features");
     if ((rc = vr_rows_read(&rows, &r)) != VR_OK)
         vr_cli_fail(rc, path, &r);
+    const msgpack_object *raw = vr_meta_get(r.header, "raw");
+    if (raw != NULL && raw->type == MSGPACK_OBJECT_BOOLEAN && raw->via.boolean)
+        warnx("%s: raw TA-Lib features (vr-feat -r) are not stationary",
+            vr_cli_name(path));
     if (npath != NULL) {
         if ((rc = vr_label_norm_read(&nr, mean, sd, rows.C,
             (const char (*)[VR_NAME_MAX])rows.feat)) != VR_OK)

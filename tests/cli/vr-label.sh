@@ -45,6 +45,8 @@ cp "$T/live.vr" "$T/n2.vr"
 vr-label -q -l -n "$T/n1.vr" -k 7 "$T/feat.vr" > "$T/l1.vr"
 expect 0 "vr-label -q -l -n '$T/n2.vr' -k 7 '$T/feat.vr' | cmp -l - '$T/l1.vr' | wc -l | grep -qx 1"
 
+expect_err 0 'not stationary' "vr-feat -qr '$T/syn.vr' | vr-label > /dev/null"
+
 # All seven spot files with the funding file through the pipeline.
 F=$D/perp-funding-8h.csv
 expect_err 0 '344415 rows in 9 segments' "vr-fetch -q -F '$F' '$D'/spot-1m-*.csv | vr-feat -q | vr-label > '$T/spot.ds'"

@@ -175,6 +175,35 @@ START_TEST(test_ind_seeds_linear)
 }
 END_TEST
 
+/* MACD on a curved series: the EMA12 is seeded at i = 25 with the mean
+ * of closes 14..25 (TA-Lib's alignment), not at i = 11. */
+START_TEST(test_ind_macd_alignment)
+{
+    struct vr_ind s;
+    double out[VR_FEAT_C], c[40], fast = 0, slow = 0;
+
+    vr_ind_reset(&s);
+    for (int i = 0; i < 40; i++)
+        c[i] = 1000 + (double)(i * i) / 8 + (i % 3);
+    for (int i = 0; i < 25; i++)
+        ck_assert_int_eq(vr_ind_push(&s, out, c[i], 1, NAN), 0);
+    ck_assert_int_eq(vr_ind_push(&s, out, c[25], 1, NAN), 1);
+    for (int i = 14; i <= 25; i++)
+        fast += c[i];
+    for (int i = 0; i <= 25; i++)
+        slow += c[i];
+    fast /= 12;
+    slow /= 26;
+    ck_assert(close_rel(out[VR_F_MACD], fast - slow, 1e-13));
+    for (int i = 26; i < 40; i++) {
+        fast = (c[i] - fast) * (2.0 / 13) + fast;
+        slow = (c[i] - slow) * (2.0 / 27) + slow;
+        ck_assert_int_eq(vr_ind_push(&s, out, c[i], 1, NAN), 1);
+    }
+    ck_assert(close_rel(out[VR_F_MACD], fast - slow, 1e-12));
+}
+END_TEST
+
 /* RSI: seeded with the plain means of the first 14 moves, then Wilder. */
 START_TEST(test_ind_rsi_seed)
 {
@@ -495,6 +524,18 @@ START_TEST(test_label_purge)
     ck_assert_int_eq(last[VR_SPLIT_VAL] + 20, first[VR_SPLIT_TEST] - 1);
     ck_assert_int_eq(last[VR_SPLIT_TEST], 979);
     vr_dataset_free(&d);
+
+    /* No val split: one purge gap, between train and test. */
+    vr_rows_free(&rows);
+    rows_make(&rows, len, 1, vr_test_seed());
+    o.frac[0] = 0.8;
+    o.frac[1] = 0;
+    o.frac[2] = 0.2;
+    ck_assert_int_eq(vr_label_make(&d, &rows, &o, &st), VR_OK);
+    ck_assert_int_eq(st.purged, 20);
+    ck_assert_int_eq(st.count[VR_SPLIT_VAL][0] + st.count[VR_SPLIT_VAL][1] +
+        st.count[VR_SPLIT_VAL][2] + st.count[VR_SPLIT_VAL][3], 0);
+    vr_dataset_free(&d);
     vr_rows_free(&rows);
 }
 END_TEST
@@ -730,6 +771,7 @@ market_suite(void)
     TCase *tc = tcase_create("indicators");
 
     tcase_add_test(tc, test_ind_seeds_linear);
+    tcase_add_test(tc, test_ind_macd_alignment);
     tcase_add_test(tc, test_ind_rsi_seed);
     tcase_add_test(tc, test_ind_flat);
     tcase_add_test(tc, test_stationary);
