@@ -3,8 +3,11 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <cblas.h>
 
 #include "base/parse.h"
 #include "cli/cli.h"
@@ -261,4 +264,48 @@ vr_progress_line(struct vr_progress *p, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+const char *
+vr_cli_blas_core(void)
+{
+    return openblas_get_corename();
+}
+
+void
+vr_cli_blas_setup(char **argv)
+{
+    const char *core = openblas_get_corename(), *want = NULL;
+    static const char *const avx512[] = {"SkylakeX", "Cooperlake",
+        "SapphireRapids"};
+    static const char *const avx2[] = {"Haswell", "Zen", "SkylakeX",
+        "Cooperlake", "SapphireRapids"};
+    const char *const *ok = NULL;
+    size_t nok = 0;
+
+    if (getenv("OPENBLAS_CORETYPE") != NULL || core == NULL)
+        return;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl")) {
+        want = "SkylakeX";
+        ok = avx512;
+        nok = sizeof(avx512) / sizeof(avx512[0]);
+    } else if (__builtin_cpu_supports("avx2") &&
+        __builtin_cpu_supports("fma")) {
+        want = "Haswell";
+        ok = avx2;
+        nok = sizeof(avx2) / sizeof(avx2[0]);
+    }
+    if (want == NULL)
+        return;
+    for (size_t i = 0; i < nok; i++)
+        if (strcasecmp(core, ok[i]) == 0)
+            return;
+    if (setenv("OPENBLAS_CORETYPE", want, 1) != 0)
+        return;
+    execv("/proc/self/exe", argv);
+    unsetenv("OPENBLAS_CORETYPE");      /* exec failed: go on as we are */
 }

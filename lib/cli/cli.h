@@ -76,4 +76,17 @@ void vr_progress_line(struct vr_progress *p, const char *fmt, ...)
 /* Monotonic seconds. */
 double vr_now(void);
 
+/*
+ * Give OpenBLAS its fast kernels without any setting on the user's side.
+ * Debian's OpenBLAS 0.3.21 does not know recent CPUs and falls back to
+ * older kernels; it reads OPENBLAS_CORETYPE once, when it is loaded.  So
+ * if that variable is unset and the CPU has AVX-512 (F, BW, DQ, VL) or
+ * AVX2 + FMA while OpenBLAS picked a weaker core, set it to "SkylakeX"
+ * or "Haswell" and re-execute the program once (/proc/self/exe, same
+ * argv).  Call first in main.  Silent; does nothing when the exec fails.
+ */
+void vr_cli_blas_setup(char **argv);
+/* The OpenBLAS core in use, e.g. "SkylakeX" (for -v). */
+const char *vr_cli_blas_core(void);
+
 #endif

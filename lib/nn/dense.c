@@ -1,0 +1,35 @@
+#include <stddef.h>
+#include <string.h>
+
+#include "nn/dense.h"
+#include "nn/gemm.h"
+
+void
+vr_dense_forward(float *out, const float *in, int ldin, const float *W,
+    const float *b, int B, int C, int OC)
+{
+    // out[n][o] = b[o] + sum_c in[n][c] W[o][c]
+    for (int n = 0; n < B; n++)
+        memcpy(out + (size_t)n * OC, b, (size_t)OC * sizeof(float));
+    vr_gemm(out, OC, in, ldin, W, C, false, true, 1.0f, 1.0f, B, OC, C);
+}
+
+void
+vr_dense_backward(float *din, int lddin, float *dW, float *db,
+    const float *dout, const float *in, int ldin, const float *W, int B,
+    int C, int OC)
+{
+    // din (B, C) += dout (B, OC) W (OC, C)
+    if (din != NULL)
+        vr_gemm(din, lddin, dout, OC, W, C, false, false, 1.0f, 1.0f, B, C,
+            OC);
+    // dW (OC, C) += dout^T (OC, B) in (B, C)
+    vr_gemm(dW, C, dout, OC, in, ldin, true, false, 1.0f, 1.0f, OC, C, B);
+    // db[o] += sum_n dout[n][o]
+    for (int o = 0; o < OC; o++) {
+        double acc = 0;
+        for (int n = 0; n < B; n++)
+            acc += dout[(size_t)n * OC + o];
+        db[o] += (float)acc;
+    }
+}
