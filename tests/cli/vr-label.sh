@@ -63,4 +63,14 @@ if [ -x "$top/tools/vr-train" ]; then
     vr-label -q -l -n "$T/d.vr" "$T/fresh.vr" > "$T/ld.vr"
     expect 0 "vr-label -q -l -n '$T/m.vr' '$T/fresh.vr' | cmp -l - '$T/ld.vr' | wc -l | grep -qx 1"
 fi
+# the man page's EXAMPLES, run as written where their inputs are
+mkdir -p "$T/ex"
+ln -sf "$D/spot-1m-2024.csv" "$D/perp-funding-8h.csv" "$T/ex/"
+vr-fetch -q -S 5 -n 50000 > "$T/ex/candles.vr"
+vr-fetch -q -S 6 -n 500 > "$T/ex/fresh.vr"
+sed -n 's/^\.Dl //p' "$top/man/man1/vr-label.1" | sed 's/\\-/-/g' > "$T/examples"
+[ "$(wc -l < "$T/examples")" -ge 3 ] && ok || bad "fewer than 3 EXAMPLES"
+while IFS= read -r ex; do
+    expect 0 "cd '$T/ex' && $ex"
+done < "$T/examples"
 finish
