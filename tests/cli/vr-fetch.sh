@@ -68,8 +68,13 @@ check_same "$T/s5a.vr" "$T/s5b.vr" "-o and stdout"
 
 # the man page's examples
 expect 0 "cd $D && vr-fetch -F perp-funding-8h.csv spot-1m-*.csv perp-1m-2025-05.csv -o $T/candles.vr"
+# with the neighbours, when they are built: synthetic and real candles
 if [ -x "$top/tools/vr-feat" ] && [ -x "$top/tools/vr-label" ]; then
     expect 0 "vr-fetch -S 7 | vr-feat | vr-label > $T/data.vr"
+    expect_err 0 'vr-feat: 387839 minutes in 10 segments' \
+        "vr-fetch -q -F $F $D/spot-1m-*.csv $D/perp-1m-2025-05.csv | vr-feat | vr-label > $T/real.vr"
+    # a failed vr-fetch leaves a stream without trailer: vr-feat rejects it
+    expect_err 3 'vr-feat' "vr-fetch $T/bad.csv | vr-feat > /dev/null"
 fi
 
 # all seven spot files and the perpetual, with the funding dump:
