@@ -29,6 +29,7 @@
 #define BLOCK (1 << 16)
 #define MAXF 16             /* fields kept per row; more are counted */
 #define FLEN 64             /* bytes kept per field */
+#define MAXFIELD (1 << 20)  /* longest field libcsv may buffer */
 
 enum { C_TIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_VOLUME, C_NROLES };
 enum { F_TIME, F_RATE, F_NROLES };
@@ -520,6 +521,13 @@ fill(struct csvsrc *s)
         }
         s->pos += n;
         s->atstart = nl != NULL;
+        /* libcsv buffers the field being read: a runaway field (an
+         * unterminated quote) must not take all memory */
+        if (csv_get_buffer_size(&s->p) > MAXFIELD) {
+            cfail(s, VR_EFORMAT, "field longer than %d bytes (an "
+                "unterminated quote?)", MAXFIELD);
+            break;
+        }
     }
     return s->qhead < s->qn ? 1 : s->err ? s->err : 0;
 }

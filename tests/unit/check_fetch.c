@@ -22,6 +22,11 @@
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
+/* A check for hot loops: ck_assert reports every passing point to the
+ * forked runner through a pipe, a system call each. */
+#define CHECK(c) do { if (!(c)) ck_abort_msg("%s:%d: %s", __FILE__, \
+    __LINE__, #c); } while (0)
+
 static char tmpdir[64];
 
 static void
@@ -194,8 +199,9 @@ START_TEST(test_parse_f64_exact)
         if (fp == 0)
             buf[--n] = '\0';    /* no dot at all */
         want = strtod(buf, NULL);
-        ck_assert_int_eq(vr_candle_parse_f64(&got, buf, (size_t)n), VR_OK);
-        ck_assert_msg(got == want, "%s: %.17g != %.17g", buf, got, want);
+        CHECK(vr_candle_parse_f64(&got, buf, (size_t)n) == VR_OK);
+        if (got != want)
+            ck_abort_msg("%s: %.17g != %.17g", buf, got, want);
     }
     /* long mantissas and exponents go the slow way, still exact */
     const char *ok[] = {"12345678901234567890.5", "1e-3", "2.5E+4",
@@ -407,6 +413,87 @@ START_TEST(test_zip)
 }
 END_TEST
 
+/* Random mutations of valid files: every outcome is a clean success with
+ * valid candles or VR_EFORMAT naming the file, never a crash (run under
+ * make asan too). */
+START_TEST(test_mutations)
+{
+    static const char *base[] = {
+        "timestamp,open,high,low,close,volume\n"
+        "2025-01-01 00:00:00,100,101,99,100.5,10\n"
+        "2025-01-01 00:01:00,100.5,102,100,101,11.25\n"
+        "2025-01-01 00:03:00,101,101.5,100.25,101.25,0\n",
+        "1735689600000000,100,101,99,100.5,10,1735689659999999,1,2,3,4,0\n"
+        "1735689660000000,100.5,102,100,101,11.25,1735689719999999,1,2,3,4,0\n"
+        "1735689660000000,100.5,102,100,101,11.25,1735689719999999,1,2,3,4,0\n",
+    };
+    static const char alphabet[] = "0123456789,,\n\r\"-.eE+ :aN\x00\xff";
+    struct vr_rng rng;
+    long iters = vr_test_iters(500);
+    char text[512];
+    long nok = 0;
+
+    vr_rng_seed(&rng, vr_test_seed());
+    for (long it = 0; it < iters; it++) {
+        const char *b = base[it % 2];
+        size_t len = strlen(b);
+        struct vr_fetch fx = {0};
+        struct rows r;
+        const char *p;
+        FILE *f;
+        int rc;
+
+        memcpy(text, b, len);
+        for (int k = 0, nm = 1 + (int)vr_rng_below(&rng, 3); k < nm; k++)
+            text[vr_rng_below(&rng, len)] =
+                alphabet[vr_rng_below(&rng, sizeof(alphabet) - 1)];
+        p = put("mut.csv", "");
+        ck_assert_ptr_nonnull(f = fopen(p, "wb"));
+        fwrite(text, 1, len, f);
+        fclose(f);
+        fx.gap = (enum vr_gap)(it % 3);
+        fx.max_fill = 2;
+        rc = fetch1(&r, &fx, p);
+        ck_assert_msg(rc == VR_OK || rc == VR_EFORMAT, "rc %d", rc);
+        if (rc == VR_EFORMAT) {
+            ck_assert_msg(strncmp(fx.msg, p, strlen(p)) == 0, "%s", fx.msg);
+            continue;
+        }
+        nok++;
+        for (size_t i = 0; i < r.n; i++) {
+            CHECK(r.low[i] > 0 && r.low[i] <= r.high[i]);
+            CHECK(r.open[i] >= r.low[i] && r.open[i] <= r.high[i]);
+            CHECK(r.close[i] >= r.low[i] && r.close[i] <= r.high[i]);
+            CHECK(r.volume[i] >= 0);
+            CHECK(r.time[i] % 60000 == 0);
+            if (i > 0)
+                CHECK(r.time[i] > r.time[i - 1]);
+        }
+        rows_free(&r);
+    }
+    /* some mutations are harmless (a digit for a digit) */
+    ck_assert_int_gt(nok, 0);
+}
+END_TEST
+
+/* An unterminated quote does not buffer the rest of a huge file. */
+START_TEST(test_runaway_field)
+{
+    size_t n = 3u << 20;
+    char *text = malloc(n + 64);
+    struct vr_fetch fx = {0};
+    struct rows r;
+
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, "timestamp,open,high,low,close,volume\n\"");
+    memset(text + strlen(text), 'a', n);
+    text[n] = '\0';
+    ck_assert_int_eq(fetch1(&r, &fx, put("runaway.csv", text)), VR_EFORMAT);
+    ck_assert_msg(strstr(fx.msg, "unterminated quote") != NULL, "%s", fx.msg);
+    free(text);
+}
+END_TEST
+
 /* ---- merge, duplicates, gaps ---- */
 
 static const char *
@@ -572,14 +659,14 @@ START_TEST(test_synth_deterministic)
     rows_read(&r, a, la);
     ck_assert_uint_eq(r.n, 100000);
     for (size_t i = 0; i < r.n; i++) {
-        ck_assert_int_eq(r.time[i], 1704067200000LL + (int64_t)i * 60000);
-        ck_assert(r.low[i] > 0 && r.low[i] <= r.open[i] &&
+        CHECK(r.time[i] == 1704067200000LL + (int64_t)i * 60000);
+        CHECK(r.low[i] > 0 && r.low[i] <= r.open[i] &&
             r.low[i] <= r.close[i] && r.high[i] >= r.open[i] &&
             r.high[i] >= r.close[i] && r.volume[i] > 0);
-        ck_assert(isfinite(r.funding[i]) && fabs(r.funding[i]) < 0.01);
-        ck_assert_int_eq(r.seg[i], 0);
+        CHECK(isfinite(r.funding[i]) && fabs(r.funding[i]) < 0.01);
+        CHECK(r.seg[i] == 0);
         if (i > 0)
-            ck_assert(r.open[i] == r.close[i - 1]);
+            CHECK(r.open[i] == r.close[i - 1]);
     }
     rows_free(&r);
     free(a);
@@ -608,12 +695,12 @@ START_TEST(test_synth_label_rate)
         double prevf = NAN;
         ck_assert_int_eq(vr_synth_new(&s, seed, 1704067200000LL, n), VR_OK);
         for (int64_t i = 0; i < n; i++) {
-            ck_assert_int_eq(vr_csrc_next(s, &c), 1);
+            CHECK(vr_csrc_next(s, &c) == 1);
             close[i] = c.close;
             regimes[vr_synth_regime(s)]++;
             if (c.funding != prevf) {
                 /* funding changes only at 00, 08, 16 UTC */
-                ck_assert_int_eq(c.time % (8 * 3600000LL), 0);
+                CHECK(c.time % (8 * 3600000LL) == 0);
                 fund_changes++;
             }
             prevf = c.funding;
@@ -716,8 +803,10 @@ START_TEST(test_real_perp_funding)
     for (size_t i = 0, k = 0; i < r.n; i++) {
         while (k + 1 < (size_t)nf && ft[k + 1] <= r.time[i])
             k++;
-        ck_assert(ft[k] <= r.time[i]);
-        ck_assert_msg(r.funding[i] == fr[k], "row %zu", i);
+        CHECK(ft[k] <= r.time[i]);
+        if (r.funding[i] != fr[k])
+            ck_abort_msg("row %zu: funding %g, want %g", i, r.funding[i],
+                fr[k]);
     }
     rows_free(&r);
 }
@@ -739,6 +828,8 @@ suite(void)
     tcase_add_test(tc, test_bad_lines);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_zip);
+    tcase_add_test(tc, test_mutations);
+    tcase_add_test(tc, test_runaway_field);
     tcase_add_test(tc, test_duplicates_and_merge);
     tcase_add_test(tc, test_gap_policies);
     tcase_add_test(tc, test_funding_join);
