@@ -234,6 +234,11 @@ START_TEST(test_parse_time)
     T("2025-01-01 00:00:00", 1735689600000LL);
     T("2025-01-01 00:01", 1735689660000LL);
     T("2021-03-26 03:00:00", 1616727600000LL);
+    T("2025-01-01T00:00:00Z", 1735689600000LL);     /* ISO 8601 */
+    T("2025-01-01T00:00:00+00:00", 1735689600000LL);
+    T("2025-01-01 00:00:00.000", 1735689600000LL);
+    T("2025-01-01 00:00:00.25", 1735689600250LL);
+    T("1735689600000.0", 1735689600000LL);          /* pandas floats */
 #undef T
     ck_assert_int_eq(vr_candle_parse_time(&t, "", 0), VR_EFORMAT);
     ck_assert_int_eq(vr_candle_parse_time(&t, "12a", 3), VR_EFORMAT);
@@ -241,6 +246,11 @@ START_TEST(test_parse_time)
         VR_EFORMAT);
     ck_assert_int_eq(vr_candle_parse_time(&t, "1234567890123456789", 19),
         VR_EFORMAT);
+    const char *bad[] = {"1735689600000.5", "2025-01-01 00:00:00+01:00",
+        "2025-01-01 00:00:00.1x", "2025-01-01 00:00:00Q", ".5", "1.2.0"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(vr_candle_parse_time(&t, bad[i], strlen(bad[i])) ==
+            VR_EFORMAT, "accepted '%s'", bad[i]);
 }
 END_TEST
 
