@@ -632,6 +632,114 @@ START_TEST(test_funding_join)
 }
 END_TEST
 
+/* A candles stream read back as a source keeps its rows, funding and
+ * segments (what -r relies on). */
+START_TEST(test_stream_source)
+{
+    int a[] = {0, 1, 2, 5, 6}, b[] = {8, 9};
+    const char *paths[2];
+    char ftext[128], out[300], msg[512];
+    struct vr_fetch fx = {0}, fy = {0};
+    struct vr_csrc *src[2], *fund, *ss;
+    struct vr_writer w;
+    struct rows r1, r2;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    paths[0] = minutes_csv("sa.csv", a, 5);
+    paths[1] = minutes_csv("sb.csv", b, 2);
+    snprintf(ftext, sizeof(ftext), "%lld,8,0.0002\n",
+        1735689600000LL + 6 * 60000);
+    const char *fp = put("sf.csv", ftext);
+    /* written to a file as vr-fetch -o would */
+    snprintf(out, sizeof(out), "%s/s.vr", tmpdir);
+    ck_assert_int_eq(vr_csvsrc_new(&src[0], paths[0], msg, sizeof(msg)), 0);
+    ck_assert_int_eq(vr_csvsrc_new(&src[1], paths[1], msg, sizeof(msg)), 0);
+    ck_assert_int_eq(vr_fundsrc_new(&fund, fp, msg, sizeof(msg)), 0);
+    fx.src = src;
+    fx.nsrc = 2;
+    fx.funding = fund;
+    ck_assert_ptr_nonnull(f = fopen(out, "wb"));
+    vr_writer_init(&w, f);
+    vr_candles_header(&w, "BTCUSDT", "test", "check");
+    ck_assert_int_eq(vr_fetch_run(&fx, &w), VR_OK);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(fx.segments, 3);
+    vr_csrc_free(src[0]);
+    vr_csrc_free(src[1]);
+    vr_csrc_free(fund);
+
+    /* through the stream source, with a funding file that must not
+     * overwrite the stream's own rates */
+    ck_assert_int_eq(vr_streamsrc_new(&ss, out, msg, sizeof(msg)), VR_OK);
+    fp = put("sf2.csv", "0,8,0.0009\n");
+    ck_assert_int_eq(vr_fundsrc_new(&fund, fp, msg, sizeof(msg)), 0);
+    fy.src = &ss;
+    fy.nsrc = 1;
+    fy.funding = fund;
+    f = open_memstream(&buf, &len);
+    vr_writer_init(&w, f);
+    vr_candles_header(&w, "BTCUSDT", "test", "check");
+    ck_assert_int_eq(vr_fetch_run(&fy, &w), VR_OK);
+    fclose(f);
+    vr_csrc_free(ss);
+    vr_csrc_free(fund);
+    rows_read(&r2, buf, len);
+    free(buf);
+    buf = NULL;
+
+    ck_assert_ptr_nonnull(f = fopen(out, "rb"));
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    rewind(f);
+    ck_assert_ptr_nonnull(buf = malloc(len));
+    ck_assert_uint_eq(fread(buf, 1, len, f), len);
+    fclose(f);
+    rows_read(&r1, buf, len);
+    free(buf);
+
+    ck_assert_uint_eq(r1.n, 7);
+    ck_assert_uint_eq(r2.n, 7);
+    ck_assert_int_eq(fy.segments, 3);
+    for (size_t i = 0; i < r1.n; i++) {
+        ck_assert_int_eq(r1.time[i], r2.time[i]);
+        ck_assert_int_eq(r1.seg[i], r2.seg[i]);
+        ck_assert(r1.close[i] == r2.close[i]);
+        /* NaN where the first run had none: the join fills those */
+        if (isnan(r1.funding[i]))
+            ck_assert(r2.funding[i] == 0.0009);
+        else
+            ck_assert(r2.funding[i] == r1.funding[i]);
+    }
+    ck_assert(r1.funding[4] == 0.0002);     /* minute 6 */
+    ck_assert(isnan(r1.funding[3]));        /* minute 5 */
+    rows_free(&r1);
+    rows_free(&r2);
+
+    /* a truncated stream is an error, not a shorter history */
+    {
+        char tr[300];
+        FILE *g;
+        snprintf(tr, sizeof(tr), "%s/t.vr", tmpdir);
+        ck_assert_ptr_nonnull(f = fopen(out, "rb"));
+        ck_assert_ptr_nonnull(g = fopen(tr, "wb"));
+        for (int ch, k = 0; (ch = fgetc(f)) != EOF && k < 300; k++)
+            fputc(ch, g);
+        fclose(f);
+        fclose(g);
+        ck_assert_int_eq(vr_streamsrc_new(&ss, tr, msg, sizeof(msg)), 0);
+        struct vr_candle c;
+        int rc;
+        while ((rc = vr_csrc_next(ss, &c)) == 1)
+            ;
+        ck_assert_int_eq(rc, VR_EFORMAT);
+        ck_assert_msg(strstr(ss->msg, "t.vr: ") != NULL, "%s", ss->msg);
+        vr_csrc_free(ss);
+    }
+}
+END_TEST
+
 /* ---- synthetic market ---- */
 
 static char *
@@ -843,6 +951,7 @@ suite(void)
     tcase_add_test(tc, test_duplicates_and_merge);
     tcase_add_test(tc, test_gap_policies);
     tcase_add_test(tc, test_funding_join);
+    tcase_add_test(tc, test_stream_source);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("synth");
