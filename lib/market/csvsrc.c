@@ -493,6 +493,9 @@ start_file(struct csvsrc *s)
         csv_free(&s->p);
     if (csv_init(&s->p, 0) != 0)
         return cfail(s, VR_ENOMEM, "out of memory");
+    /* libcsv grows its field buffer by this much (128 bytes by default:
+     * quadratic copying on a long field) */
+    csv_set_blk_size(&s->p, BLOCK);
     s->pinit = true;
     s->pos = s->len = 0;
     s->eof = false;
