@@ -74,6 +74,16 @@ append(char *buf, size_t n, const char *s)
     strcat(buf, s);
 }
 
+static void
+progress(void *ctx, const struct vr_fetch *fx)
+{
+    char t[32];
+
+    vr_format_time_ms(t, fx->last);
+    vr_progress_live(ctx, "%llu minutes, up to %s",
+        (unsigned long long)fx->rows, t);
+}
+
 static const char *
 env_or(const char *name, const char *def)
 {
@@ -89,6 +99,7 @@ main(int argc, char **argv)
     struct vr_rest_opts ro = {0};
     struct vr_afile af = {0};
     struct vr_writer w;
+    struct vr_progress pg;
     char source[1024] = "", msg[512];
     const char *symbol = "BTCUSDT", *fundpath = NULL, *outpath = NULL;
     const char *base = NULL, *resumepath = NULL;
@@ -253,6 +264,9 @@ main(int argc, char **argv)
     fx.src = src;
     fx.nsrc = nsrc;
     fx.funding = fund;
+    vr_progress_init(&pg, qflag);
+    fx.progress = progress;
+    fx.progress_ctx = &pg;
     if ((rc = vr_candles_header(&w, symbol, source, vr_cli_cmdline())) !=
         VR_OK)
         errx(VR_EXIT_SYS, "%s: %s", outpath ? outpath : "stdout",
@@ -272,20 +286,20 @@ main(int argc, char **argv)
     if (fx.dups > 0)
         warnx("dropped %llu duplicate minute%s",
             (unsigned long long)fx.dups, fx.dups == 1 ? "" : "s");
-    if (!qflag) {
+    {
         char t0[32], t1[32];
         vr_format_time_ms(t0, fx.first);
         vr_format_time_ms(t1, fx.last);
-        fprintf(stderr, "vr-fetch: %llu minutes, %s .. %s, %d segment%s, "
-            "%llu gap%s (%llu minutes missing, %llu filled)\n",
+        vr_progress_line(&pg, "%llu minutes, %s .. %s, %d segment%s, "
+            "%llu gap%s (%llu minutes missing, %llu filled)",
             (unsigned long long)fx.rows, fx.rows ? t0 : "-",
             fx.rows ? t1 : "-", fx.segments, fx.segments == 1 ? "" : "s",
             (unsigned long long)fx.gaps, fx.gaps == 1 ? "" : "s",
             (unsigned long long)fx.gap_minutes,
             (unsigned long long)fx.filled);
         if (rest)
-            fprintf(stderr, "vr-fetch: %ld requests, %ld retried, %ld "
-                "rate-limit waits\n", ro.requests, ro.retries, ro.waits);
+            vr_progress_line(&pg, "%ld requests, %ld retried, %ld "
+                "rate-limit waits", ro.requests, ro.retries, ro.waits);
     }
     for (size_t i = 0; i < nsrc; i++)
         vr_csrc_free(src[i]);

@@ -129,6 +129,8 @@ sink_flush(struct sink *k)
     if ((rc = vr_table_write(k->w, &k->tb, k->n)) != VR_OK)
         return fail(k->fx, rc, "write: %s", vr_strerror(rc));
     k->n = 0;
+    if (k->fx->progress != NULL)
+        k->fx->progress(k->fx->progress_ctx, k->fx);
     return VR_OK;
 }
 
