@@ -219,10 +219,10 @@ cur_f64(struct cur *c, uint64_t i)
 
 /* VR_EIO with sp->msg and errno for a temporary file's failure e. */
 static int
-tmp_fail(struct vr_label_spill *sp, int e, const char *what)
+tmp_fail(struct vr_label_spill *sp, int e)
 {
-    snprintf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s%s",
-        sp->dir, what, strerror(e));
+    snprintf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s", sp->dir,
+        strerror(e));
     errno = e;
     return VR_EIO;
 }
@@ -259,7 +259,7 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     vr_table_init(&tb, vr_feat_cols, VR_FEAT_NCOLS);
     for (; sp->nfd < NFILE; sp->nfd++)
         if ((sp->fd[sp->nfd] = tmp_open(tmpdir)) < 0) {
-            rc = tmp_fail(sp, errno, "");
+            rc = tmp_fail(sp, errno);
             goto out;
         }
     for (; nout < NFILE; nout++)
@@ -330,7 +330,7 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
             }
             for (int k = 0; k < NFILE; k++)
                 if (out[k].errnum != 0) {
-                    rc = tmp_fail(sp, out[k].errnum, "");
+                    rc = tmp_fail(sp, out[k].errnum);
                     goto out;
                 }
         }
@@ -357,7 +357,7 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     for (int k = 0; k < NFILE; k++) {
         spill_flush(&out[k]);
         if (out[k].errnum != 0 && rc == VR_OK)
-            rc = tmp_fail(sp, out[k].errnum, "");
+            rc = tmp_fail(sp, out[k].errnum);
     }
 out:
     for (int k = 0; k < nout; k++)
@@ -409,7 +409,7 @@ pass_segments(struct vr_label_spill *sp, int64_t T, int64_t h, uint64_t *N,
         cum += c;
     }
     *N = cum;
-    rc = cs.errnum ? tmp_fail(sp, cs.errnum, "") : VR_OK;
+    rc = cs.errnum ? tmp_fail(sp, cs.errnum) : VR_OK;
     cur_done(&cs);
     return rc;
 }
@@ -488,7 +488,7 @@ vol_select(struct vr_label_spill *sp, int fd, uint64_t m, uint64_t k,
     uint32_t b0 = hi[0] << 16 | lo[0], b1 = hi[1] << 16 | lo[1];
     memcpy(vk, &b0, sizeof(*vk));
     memcpy(vk1, &b1, sizeof(*vk1));
-    rc = c.errnum ? tmp_fail(sp, c.errnum, "") : VR_OK;
+    rc = c.errnum ? tmp_fail(sp, c.errnum) : VR_OK;
 out:
     cur_done(&c);
     free(hist);
@@ -567,7 +567,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
 
     // Pass 2: the samples, in row order, to the samples file.
     if ((fd = tmp_open(sp->dir)) < 0)
-        return tmp_fail(sp, errno, "");
+        return tmp_fail(sp, errno);
     if ((rc = spill_init(&so, fd, sizeof(struct ssamp))) ||
         (rc = cur_init(&cg, sp->fd[F_SEG], 2 * sizeof(int64_t), SPILL_BUF,
         sp->nseg)) ||
@@ -643,7 +643,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             ch.errnum : cw.errnum ? cw.errnum : cj.errnum ? cj.errnum :
             cn.errnum ? cn.errnum : so.errnum;
         if (e != 0) {
-            rc = tmp_fail(sp, e, "");
+            rc = tmp_fail(sp, e);
             goto out;
         }
     }
@@ -696,7 +696,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
                 next = e + 1;
         }
         if (cs.errnum || cn.errnum) {
-            rc = tmp_fail(sp, cs.errnum ? cs.errnum : cn.errnum, "");
+            rc = tmp_fail(sp, cs.errnum ? cs.errnum : cn.errnum);
             goto out;
         }
         for (size_t c = 0; c < C; c++) {
@@ -748,7 +748,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             tb[i] = x->time;
         }
         if (cn.errnum) {
-            rc = tmp_fail(sp, cn.errnum, "");
+            rc = tmp_fail(sp, cn.errnum);
             goto out;
         }
         vr_writer_put(w, "x", VR_DT_F32, xb, k, C);
@@ -765,7 +765,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             rb[i] = (uint8_t)(p->bear + 2 * (p->vol > st->vol_median));
         }
         if (cs.errnum) {
-            rc = tmp_fail(sp, cs.errnum, "");
+            rc = tmp_fail(sp, cs.errnum);
             goto out;
         }
         vr_writer_put(w, "end", VR_DT_I64, eb, k, 0);
