@@ -44,7 +44,9 @@
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
-/* Feature rows held whole in memory, compactly: 52 bytes a row. */
+/* Feature rows held whole in memory, compactly: 52 bytes a row.  (The
+ * reference implementation; vr-label(1) uses the bounded-memory
+ * vr_label_spill_* below, which gives the same bytes.) */
 struct vr_rows {
     int C;
     char feat[VR_MAXFEAT][VR_NAME_MAX];
@@ -124,7 +126,7 @@ struct vr_label_spill {
     size_t nseg;        /* segments */
     int fd[3];          /* rows, closes, segments: the first nfd are open */
     int nfd;
-    char dir[128];      /* tmpdir, for messages */
+    char dir[4096];     /* tmpdir */
     char msg[256];      /* what failed, when a temporary file gave VR_EIO */
 };
 

@@ -31,6 +31,7 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "base/parse.h"
+#include "market/internal.h"
 #include "market/label.h"
 
 enum { F_ROWS, F_CLOSE, F_SEG, NFILE };
@@ -221,8 +222,8 @@ cur_f64(struct cur *c, uint64_t i)
 static int
 tmp_fail(struct vr_label_spill *sp, int e)
 {
-    snprintf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s", sp->dir,
-        strerror(e));
+    vr_market_msgf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s",
+        sp->dir, strerror(e));
     errno = e;
     return VR_EIO;
 }
@@ -255,8 +256,12 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     sp->C = VR_FEAT_C;
     if (tmpdir == NULL || tmpdir[0] == '\0')
         tmpdir = P_tmpdir;
-    snprintf(sp->dir, sizeof(sp->dir), "%s", tmpdir);
     vr_table_init(&tb, vr_feat_cols, VR_FEAT_NCOLS);
+    if ((size_t)snprintf(sp->dir, sizeof(sp->dir), "%s", tmpdir) >=
+        sizeof(sp->dir)) {
+        rc = tmp_fail(sp, ENAMETOOLONG);
+        goto out;
+    }
     for (; sp->nfd < NFILE; sp->nfd++)
         if ((sp->fd[sp->nfd] = tmp_open(tmpdir)) < 0) {
             rc = tmp_fail(sp, errno);
