@@ -6,7 +6,8 @@
  * small buffers ("cursors", pread(2) at a moving record index).
  *
  *   read     features stream -> rows file (x f32 (C), time i64: 40 bytes),
- *            closes file (f64), segments file (first, end i64 pairs)
+ *            closes file (f64), squared log returns file (f64: label.c's
+ *            sqlr of each row), segments file (first, end i64 pairs)
  *   pass 1   segments: the candidate count N, the split boundaries'
  *            end rows
  *   pass 2   candidates in order: split, purge, label, trailing return and
@@ -34,7 +35,7 @@
 #include "market/internal.h"
 #include "market/label.h"
 
-enum { F_ROWS, F_CLOSE, F_SEG, NFILE };
+enum { F_ROWS, F_CLOSE, F_LR2, F_SEG, NFILE };
 
 /* One row as spilled (C = VR_FEAT_C is fixed by vr_label_spill_read). */
 struct srow {
@@ -243,13 +244,14 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     const char *tmpdir)
 {
     static const size_t rsize[NFILE] = {sizeof(struct srow), sizeof(double),
-        2 * sizeof(int64_t)};
+        sizeof(double), 2 * sizeof(int64_t)};
     struct spill out[NFILE];
     struct vr_table tb;
     size_t nf, C = VR_FEAT_C;
     bool fresh = true;
     int32_t inseg = 0;
     int64_t seg[2] = {0, 0}, tprev = 0;
+    double cprev = 0;
     int rc, nout = 0;
 
     memset(sp, 0, sizeof(*sp));
@@ -331,6 +333,12 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
                 tprev = t[i];
                 spill_put(&out[F_ROWS], &o);
                 spill_put(&out[F_CLOSE], &cl[i]);
+                // label.c's sqlr(), once a row here rather than twice in
+                // pass 2 (0 for a segment's first row, which no sum uses)
+                double lr = (int64_t)row > seg[0] ? log(cl[i] / cprev) : 0;
+                double lr2 = lr * lr;
+                spill_put(&out[F_LR2], &lr2);
+                cprev = cl[i];
                 sp->n++;
             }
             for (int k = 0; k < NFILE; k++)
@@ -419,18 +427,6 @@ pass_segments(struct vr_label_spill *sp, int64_t T, int64_t h, uint64_t *N,
     return rc;
 }
 
-/* Squared log return of row i (i > its segment's first row): label.c's
- * sqlr, reading the closes through c. */
-static inline double
-sqlr_at(struct cur *c, int64_t i)
-{
-    double c0 = cur_f64(c, (uint64_t)(i - 1));
-    double c1 = cur_f64(c, (uint64_t)i);
-    double lr = log(c1 / c0);
-
-    return lr * lr;
-}
-
 /* Rank r (0-based) in a 65536-bucket histogram: its bucket, and *r
  * becomes its rank within that bucket. */
 static uint32_t
@@ -510,7 +506,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
     const bool fit = o->mean == NULL;
     struct vr_dataset d;
     struct spill so;
-    struct cur ce, ch, cw, cj, cn, cs, cg;
+    struct cur ce, ch, cc, cw, cj, cn, cs, cg;
     uint64_t N, skip = 0, ntr = 0, nva = 0, q[2], kept = 0, ntrain = 0;
     int64_t bound[VR_NSPLIT] = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
     int64_t qend[2];
@@ -526,7 +522,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
     memset(&d, 0, sizeof(d));
     memset(&so, 0, sizeof(so));
     memset(&ce, 0, sizeof(ce));
-    ch = cw = cj = cn = cs = cg = ce;
+    ch = cc = cw = cj = cn = cs = cg = ce;
     VR_ASSERT(T >= 1 && h >= 0 && L >= 1 && C == VR_FEAT_C);
 
     // Pass 1: how many candidates, so the split and (live) the newest.
@@ -578,8 +574,9 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
         sp->nseg)) ||
         (rc = cur_init(&ce, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
         (rc = cur_init(&ch, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
-        (rc = cur_init(&cw, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
-        (rc = cur_init(&cj, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cc, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cw, sp->fd[F_LR2], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cj, sp->fd[F_LR2], 8, SPILL_BUF, n)) ||
         (rc = cur_init(&cn, sp->fd[F_ROWS], sizeof(struct srow), SPILL_BUF,
         n)))
         goto out;
@@ -617,13 +614,13 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
                     S = 0;
                 }
                 for (; we < e; we++)
-                    S += sqlr_at(&cw, we + 1);
+                    S += cur_f64(&cw, (uint64_t)(we + 1));
                 for (; wj < j; wj++)
-                    S -= sqlr_at(&cj, wj + 1);
+                    S -= cur_f64(&cj, (uint64_t)(wj + 1));
                 p.vol = e > j ? (float)sqrt((S > 0 ? S : 0) /
                     (double)(e - j)) : 0;
                 p.bear = cur_f64(&ce, (uint64_t)e) <
-                    cur_f64(&cj, (uint64_t)j);
+                    cur_f64(&cc, (uint64_t)j);
                 p.end = e;
                 // The means: the union of the train windows, each row
                 // once, in row order (label.c's fit_norm, pass 1).
@@ -645,8 +642,8 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
         }
         spill_flush(&so);
         int e = cg.errnum ? cg.errnum : ce.errnum ? ce.errnum : ch.errnum ?
-            ch.errnum : cw.errnum ? cw.errnum : cj.errnum ? cj.errnum :
-            cn.errnum ? cn.errnum : so.errnum;
+            ch.errnum : cc.errnum ? cc.errnum : cw.errnum ? cw.errnum :
+            cj.errnum ? cj.errnum : cn.errnum ? cn.errnum : so.errnum;
         if (e != 0) {
             rc = tmp_fail(sp, e);
             goto out;
@@ -785,6 +782,7 @@ out:
     cur_done(&cg);
     cur_done(&ce);
     cur_done(&ch);
+    cur_done(&cc);
     cur_done(&cw);
     cur_done(&cj);
     cur_done(&cn);
