@@ -687,7 +687,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             const struct ssamp *p = cur_at(&cs, s);
             int64_t e = p->end;
             int64_t from = e - T + 1 > next ? e - T + 1 : next;
-            for (int64_t i = from; i <= e; i++) {
+            for (int64_t i = from; i <= e && cn.errnum == 0; i++) {
                 const struct srow *x = cur_at(&cn, (uint64_t)i);
                 for (size_t c = 0; c < C; c++) {
                     double dv = x->x[c] - d.mean[c];
