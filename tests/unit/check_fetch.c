@@ -945,7 +945,8 @@ suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("files");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    /* in the runner, so the directory goes even when a test fails */
+    tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_layouts);
     tcase_add_test(tc, test_bad_lines);
     tcase_add_test(tc, test_missing_file);
