@@ -6,6 +6,7 @@
 #ifndef VR_FIELD_INTERNAL_H
 #define VR_FIELD_INTERNAL_H
 
+#include "vr.h"
 #include "field/fp.h"
 #include "field/limb.h"
 
@@ -17,40 +18,58 @@ static const uint64_t vr_fp_p_[4] = {
 /* -p^-1 mod 2^64 */
 #define VR_FP_N0_ 0x87d20782e4866389ULL
 
+/* make VERIFY=1: every operand and result is fully reduced */
+#define FP_REDUCED_(a) VR_VERIFY_CHECK(vr_limb_lt((a)->l, vr_fp_p_))
+
 static inline void
 fp_add(vr_fp *r, const vr_fp *a, const vr_fp *b)
 {
+    FP_REDUCED_(a);
+    FP_REDUCED_(b);
     vr_limb_add_mod(r->l, a->l, b->l, vr_fp_p_);
+    FP_REDUCED_(r);
 }
 
 static inline void
 fp_sub(vr_fp *r, const vr_fp *a, const vr_fp *b)
 {
+    FP_REDUCED_(a);
+    FP_REDUCED_(b);
     vr_limb_sub_mod(r->l, a->l, b->l, vr_fp_p_);
+    FP_REDUCED_(r);
 }
 
 static inline void
 fp_dbl(vr_fp *r, const vr_fp *a)
 {
+    FP_REDUCED_(a);
     vr_limb_add_mod(r->l, a->l, a->l, vr_fp_p_);
+    FP_REDUCED_(r);
 }
 
 static inline void
 fp_neg(vr_fp *r, const vr_fp *a)
 {
+    FP_REDUCED_(a);
     vr_limb_neg_mod(r->l, a->l, vr_fp_p_);
+    FP_REDUCED_(r);
 }
 
 static inline void
 fp_mul(vr_fp *r, const vr_fp *a, const vr_fp *b)
 {
+    FP_REDUCED_(a);
+    FP_REDUCED_(b);
     vr_limb_mont_mul(r->l, a->l, b->l, vr_fp_p_, VR_FP_N0_);
+    FP_REDUCED_(r);
 }
 
 static inline void
 fp_sqr(vr_fp *r, const vr_fp *a)
 {
+    FP_REDUCED_(a);
     vr_limb_mont_sqr(r->l, a->l, vr_fp_p_, VR_FP_N0_);
+    FP_REDUCED_(r);
 }
 
 #endif
