@@ -368,6 +368,9 @@ vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
     }
     *r = acc;
     vr_memzero_explicit(e, sizeof(e));
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 /*

@@ -70,8 +70,9 @@ void vr_g2_mul_u256_var(vr_g2 *r, const vr_g2 *p, const uint64_t k[4]);
 /* r = psi(p) = untwist-Frobenius-twist endomorphism,
  * (x, y) -> (conj(x) xi^((p-1)/3), conj(y) xi^((p-1)/2)). */
 void vr_g2_psi(vr_g2 *r, const vr_g2 *p);
-/* 1 if p is on E' and in G2 (order r): psi(p) == [6x^2] p (Scott 2021).
- * About one 127-bit scalar multiplication.  Variable time: public data. */
+/* 1 if p is on E' and in G2 (order r), by the psi test of El Housni,
+ * Guillevic and Piellard (2022): one 63-bit scalar multiplication.
+ * Variable time: public data. */
 bool vr_g2_is_in_subgroup(const vr_g2 *p);
 bool vr_g2_affine_is_in_subgroup(const vr_g2_affine *a);
 

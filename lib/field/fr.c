@@ -141,6 +141,10 @@ vr_fr_pow(vr_fr *r, const vr_fr *a, const uint64_t e[4])
         vr_fr_mul(&acc, &acc, &t);
     }
     *r = acc;
+    // a or e may be secret (Fermat inverse of a witness, a private power)
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 void
