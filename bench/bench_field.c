@@ -136,7 +136,7 @@ main(int argc, char **argv)
     t0 = now();
     for (long i = 0; i < n; i++)
         vr_g1_mul_var(&p, &p, &x);
-    report("g1_mul_var (wNAF)", t0, n);
+    report("g1_mul_var (GLV, wNAF)", t0, n);
     vr_g2 g2 = vr_g2_generator;
     n = 500 * scale;
     t0 = now();
