@@ -295,6 +295,51 @@ START_TEST(test_infinity_and_many)
 }
 END_TEST
 
+START_TEST(test_prepared)
+{
+    enum { N = 14 };
+    static vr_g2_prepared prep[N];
+    vr_g1_affine P[N];
+    vr_g2_affine Q[N];
+    uint64_t s = vr_test_seed() + 555;
+    vr_fp12 f, g, e1, e2;
+
+    for (int i = 0; i < N; i++) {
+        vr_fr k;
+        vr_g1 a;
+        vr_g2 b;
+        rand_fr(&k, &s);
+        vr_g1_mul_var(&a, &vr_g1_generator, &k);
+        vr_g1_to_affine(&P[i], &a);
+        rand_fr(&k, &s);
+        vr_g2_mul_var(&b, &vr_g2_generator, &k);
+        vr_g2_to_affine(&Q[i], &b);
+    }
+    P[4] = (vr_g1_affine){{{0}}, {{0}}};                /* O on each side */
+    Q[6] = (vr_g2_affine){{{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    for (int i = 0; i < N; i++)
+        vr_pairing_prepare(&prep[i], &Q[i]);
+    ck_assert(prep[6].inf && !prep[5].inf);
+    // split the N pairs as n plain + m prepared, for several n
+    static const size_t splits[] = {0, 1, 3, 8, 10, N};
+    vr_pairing_miller_loop(&f, P, Q, N);
+    vr_pairing_final_exp(&e1, &f);
+    for (size_t c = 0; c < sizeof(splits) / sizeof(splits[0]); c++) {
+        size_t n = splits[c];
+        vr_pairing_miller_loop_mixed(&g, P, Q, n, P + n, prep + n, N - n);
+        vr_pairing_final_exp(&e2, &g);
+        ck_assert_msg(vr_fp12_eq(&e1, &e2), "split %zu", n);
+    }
+    // one prepared pair alone equals the pairing
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, &P[0], &prep[0], 1);
+    vr_pairing_final_exp(&e2, &g);
+    vr_pairing(&e1, &P[0], &Q[0]);
+    ck_assert(vr_fp12_eq(&e1, &e2));
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, NULL, NULL, 0);
+    ck_assert(vr_fp12_is_one(&g));
+}
+END_TEST
+
 static void
 evm_run(const char *kind, const char *name, const char *in_hex,
     const char *want_hex)
@@ -421,6 +466,7 @@ pairing_suite(void)
     tcase_add_test(tc, test_product_checks);
     tcase_add_loop_test(tc, test_bilinearity, 0, 2);
     tcase_add_test(tc, test_infinity_and_many);
+    tcase_add_test(tc, test_prepared);
     tcase_add_test(tc, test_evm_precompiles);
     tcase_add_test(tc, test_evm_mutations);
     suite_add_tcase(s, tc);
