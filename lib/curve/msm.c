@@ -29,7 +29,7 @@
 #define NGROUP 6
 static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define GROUP_MERGE_MIN 256     /* smaller groups join the next one up */
-#define PAR_MIN 4096            /* smaller groups run on one thread */
+#define PAR_MIN 256             /* smaller groups run on one thread */
 
 #define CMAX 16                 /* widest window: 2^15 buckets */
 #define SUB_LOG2 16             /* points sorted per block */
