@@ -1,13 +1,15 @@
 /*
  * bench_zk: time the BN254 arithmetic of libvr, the C side of bench/zk.sh.
  *
- *   bench/bench_zk [-r reps] [-t threads] op...
+ *   bench/bench_zk [-c] [-r reps] [-t threads] op...
  *
  * For each op prints "op<TAB>seconds" (median of reps runs) on stdout,
  * the format of bench/zk_snarkjs.mjs.  Microbenchmarks report seconds per
  * operation (a dependent chain, so latency, not throughput); MSM and NTT
  * report seconds per call on -t threads (default: online CPUs).  Inputs
- * come from a fixed-seed vr_rng.  ops:
+ * come from a fixed-seed vr_rng.  -c reports process CPU time (all
+ * threads) instead of wall time: steadier when other jobs load the
+ * machine, for comparing versions of the code.  ops:
  *   fp_mul fr_mul fp_inv g1_add pairing pairing4
  *   msm_g1_{10,14,16,18}[_8b] msm_g2_16 ntt_16 ntt_20
  */
@@ -30,6 +32,7 @@
 #include "poly/ntt.h"
 
 static int reps = 5;
+static clockid_t clk = CLOCK_MONOTONIC;
 static int nthreads;
 static struct vr_rng rng;
 
@@ -38,7 +41,7 @@ now(void)
 {
     struct timespec ts;
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clk, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -261,7 +264,7 @@ static const struct {
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: bench_zk [-r reps] [-t threads] op ...\n");
+    fprintf(stderr, "usage: bench_zk [-c] [-r reps] [-t threads] op ...\n");
     exit(VR_EXIT_USAGE);
 }
 
@@ -272,8 +275,11 @@ main(int argc, char **argv)
     long long v;
 
     nthreads = vr_par_ncpu();
-    while ((ch = getopt(argc, argv, "r:t:")) != -1) {
+    while ((ch = getopt(argc, argv, "cr:t:")) != -1) {
         switch (ch) {
+        case 'c':
+            clk = CLOCK_PROCESS_CPUTIME_ID;
+            break;
         case 'r':
             if (vr_parse_long(&v, optarg, 1, 64) != VR_OK)
                 usage();

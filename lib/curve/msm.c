@@ -32,7 +32,7 @@ static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define PAR_MIN 256             /* smaller groups run on one thread */
 
 #define CMAX 16                 /* widest window: 2^15 buckets */
-#define SUB_LOG2 16             /* points sorted per block */
+#define SUB_LOG2 14             /* points sorted per block */
 #define BATCH 1024              /* additions sharing one inversion */
 #define ALIGN 64
 
