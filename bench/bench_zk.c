@@ -29,6 +29,7 @@
 #include "curve/msm.h"
 #include "field/fp.h"
 #include "field/fr.h"
+#include "pairing/pairing.h"
 #include "poly/ntt.h"
 
 static int reps = 5;
@@ -174,6 +175,32 @@ op_g1_add(void)
         vr_g1_add(&P, &P, &Q), sink ^= P.x.l[0]);
 }
 
+static double
+op_pairing(void)
+{
+    vr_fp12 f;
+
+    MICRO(100, (void)0,
+        vr_pairing(&f, &vr_g1_generator_affine, &vr_g2_generator_affine),
+        sink ^= *(const volatile unsigned char *)&f);
+}
+
+static double
+op_pairing4(void)
+{
+    vr_g1_affine p[4];
+    vr_g2_affine q[4];
+    int ok = 0;
+
+    // e(G1, G2)^4 against 1: the same work as ffjavascript's
+    // pairingEq4 (4 Miller loops, one final exponentiation, a compare).
+    for (int i = 0; i < 4; i++) {
+        p[i] = vr_g1_generator_affine;
+        q[i] = vr_g2_generator_affine;
+    }
+    MICRO(50, (void)0, ok += vr_pairing_check(p, q, 4), sink ^= (uint64_t)ok);
+}
+
 /*
  * MSM inputs: n distinct affine bases P_i = P_0 + i Q (random P_0, Q),
  * converted in one batch, and n scalars of `bits` random bits (253 =
@@ -248,6 +275,8 @@ static const struct {
     {"fr_mul", op_fr_mul},
     {"fp_inv", op_fp_inv},
     {"g1_add", op_g1_add},
+    {"pairing", op_pairing},
+    {"pairing4", op_pairing4},
     {"msm_g1_10", op_msm_g1_10},
     {"msm_g1_14", op_msm_g1_14},
     {"msm_g1_16", op_msm_g1_16},
