@@ -29,7 +29,9 @@
 #define NGROUP 6
 static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define GROUP_MERGE_MIN 256     /* smaller groups join the next one up */
-#define PAR_MIN 256             /* smaller groups run on one thread */
+#define PAR_MIN_ADDS 8192       /* groups with fewer point additions
+                                   (points x windows) run on one thread */
+#define PAR_MIN_PREP 16384      /* so does scalar preparation below this */
 
 #define CMAX 16                 /* widest window: 2^15 buckets */
 #define SUB_LOG2 14             /* points sorted per block */
