@@ -101,13 +101,13 @@ main(int argc, char **argv)
     struct vr_writer w;
     struct vr_progress pg;
     char source[1024] = "", msg[512];
-    const char *symbol = "BTCUSDT", *fundpath = NULL, *outpath = NULL;
+    const char *symbol = "BTCUSDT", *fundpath[MAXSRC], *outpath = NULL;
     const char *base = NULL, *resumepath = NULL;
     bool fflag = false, qflag = false, rest = false, have_end = false;
     bool have_start = false;
     long long n = 0, seed = 1;
     int64_t start = DEFAULT_START, end = 0;
-    size_t nsrc = 0;
+    size_t nsrc = 0, nfund = 0;
     FILE *out;
     int ch, rc;
 
@@ -122,7 +122,9 @@ main(int argc, char **argv)
             have_end = true;
             break;
         case 'F':
-            fundpath = optarg;
+            if (nfund == MAXSRC)
+                errx(VR_EXIT_USAGE, "-F: more than %d files", MAXSRC);
+            fundpath[nfund++] = optarg;
             break;
         case 'f':
             fflag = true;
@@ -177,9 +179,18 @@ main(int argc, char **argv)
     if (outpath == NULL)
         vr_cli_refuse_tty(fflag);
 
-    if (fundpath != NULL &&
-        (rc = vr_fundsrc_new(&fund, fundpath, msg, sizeof(msg))) != VR_OK)
-        errx(vr_exit_code(rc), "%s", msg);
+    if (nfund > 0) {
+        /* several funding files (monthly dumps) are merged by time */
+        static struct vr_csrc *fs[MAXSRC];
+        for (size_t i = 0; i < nfund; i++)
+            if ((rc = vr_fundsrc_new(&fs[i], fundpath[i], msg,
+                sizeof(msg))) != VR_OK)
+                errx(vr_exit_code(rc), "%s", msg);
+        if (nfund == 1)
+            fund = fs[0];
+        else if ((rc = vr_mergesrc_new(&fund, fs, nfund)) != VR_OK)
+            errx(vr_exit_code(rc), "funding: %s", vr_strerror(rc));
+    }
 
     if (rest) {
         ro.base = base ? base : env_or("VR_BINANCE_URL",
@@ -250,9 +261,9 @@ main(int argc, char **argv)
         nsrc++;
         snprintf(source, sizeof(source), "synthetic seed %lld", seed);
     }
-    if (fundpath != NULL) {
-        append(source, sizeof(source), " funding ");
-        append(source, sizeof(source), fundpath);
+    for (size_t i = 0; i < nfund; i++) {
+        append(source, sizeof(source), i ? " " : " funding ");
+        append(source, sizeof(source), fundpath[i]);
     }
 
     if (outpath != NULL) {

@@ -98,6 +98,12 @@ int vr_csvsrc_new(struct vr_csrc **s, const char *path, char *msg,
  */
 int vr_fundsrc_new(struct vr_csrc **s, const char *path, char *msg,
     size_t msgsize);
+/*
+ * Merge n sources by time into one (on equal times the earlier source
+ * first), e.g. monthly funding dumps.  Takes ownership of the n sources
+ * (freed with the merge, or on failure).  VR_ENOMEM only.
+ */
+int vr_mergesrc_new(struct vr_csrc **s, struct vr_csrc **srcs, size_t n);
 /* A candles stream file (as written by vr_fetch_run): its rows with
  * their funding, brk set where its segment changes. */
 int vr_streamsrc_new(struct vr_csrc **s, const char *path, char *msg,

@@ -510,40 +510,35 @@ start_file(struct csvsrc *s)
 static int
 fill(struct csvsrc *s)
 {
-    while (s->qhead == s->qn && !s->err && !s->done) {
-        if (s->qhead == s->qn)
-            s->qhead = s->qn = 0;
+    s->qhead = s->qn = 0;
+    while (s->qn == 0 && !s->err && !s->done) {
         if (s->pos == s->len) {
             if (!s->eof && read_block(s) != VR_OK)
                 break;
-            if (s->eof) {
-                /* a last line without newline: flush it */
-                if (csv_fini(&s->p, cb_field, cb_row, s) != 0)
-                    cfail(s, VR_EFORMAT, "%s",
-                        csv_strerror(csv_error(&s->p)));
-                if (s->err)
-                    break;
-                if (s->first) {
-                    if (s->zip == NULL) {
-                        s->lineno = 0;
-                        cfail(s, VR_EFORMAT, "empty file");
-                        break;
-                    }
-                }
-                if (s->zip != NULL) {
-                    int rc = next_entry(s);
-                    if (rc < 0)
-                        break;
-                    if (rc > 0) {
-                        start_file(s);
-                        s->newentry = true;
-                        continue;
-                    }
-                }
-                s->done = true;
+            if (!s->eof)
+                continue;
+            /* end of this file or entry; a last line without newline is
+             * flushed by csv_fini */
+            if (csv_fini(&s->p, cb_field, cb_row, s) != 0)
+                cfail(s, VR_EFORMAT, "%s", csv_strerror(csv_error(&s->p)));
+            if (s->err)
+                break;
+            if (s->first && s->zip == NULL) {
+                s->lineno = 0;
+                cfail(s, VR_EFORMAT, "empty file");
                 break;
             }
-            continue;
+            if (s->zip != NULL) {
+                int rc = next_entry(s);
+                if (rc < 0 || (rc > 0 && start_file(s) != VR_OK))
+                    break;
+                if (rc > 0) {
+                    s->newentry = true;
+                    continue;
+                }
+            }
+            s->done = true;
+            break;
         }
         /* one physical line (or the rest of the block) */
         const char *p = s->blk + s->pos;

@@ -124,6 +124,16 @@ if command -v zip >/dev/null 2>&1; then
     # the man page's example, on the archive made above
     expect_err 0 '43199 minutes.*1 segment' \
         "cd $T && vr-fetch -g fill:10 BTCUSDT-1m-2025-*.zip > candles.vr"
+    # funding split into two files (one zipped), given in any order
+    # (split on 2025-05-20, inside the perpetual's month)
+    awk -F, 'NR == 1 || $1 < 1747699200000' $F > "$T/f1.csv"
+    awk -F, 'NR == 1 || $1 >= 1747699200000' $F > "$T/f2.csv"
+    (cd "$T" && zip -q f2.zip f2.csv)
+    expect 0 "vr-fetch -F $T/f2.zip -F $T/f1.csv $D/perp-1m-2025-05.csv > $T/perp2.vr"
+    check_same "$T/perp2.vr" "$T/perp.vr" "funding from two files"
+    expect 0 "vr-fetch -F $T/f2.zip $D/perp-1m-2025-05.csv > $T/perp3.vr"
+    if same_body "$T/perp3.vr" "$T/perp.vr"; then
+        bad "half the funding file gave all the rates"; else ok; fi
     printf 'x' > "$T/empty.txt"
     (cd "$T" && zip -q nocsv.zip empty.txt)
     expect_err 3 'nocsv.zip: no .csv file in the zip' "vr-fetch $T/nocsv.zip"

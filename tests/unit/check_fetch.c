@@ -281,6 +281,10 @@ START_TEST(test_layouts)
         "1735689600000,100,101,99,100.5,10,1735689659999,1,2,3,4,0\n"
         "1735689660000,100.5,102,100,101,11.25,1735689719999,1,2,3,4,0\n"
         "1735689720000,101,101.5,100.25,101.25,0,1735689779999,1,2,3,4,0\n",
+        /* old Binance futures dump: no header, milliseconds */
+        "1735689600000,100,101,99,100.5,10,1735689659999,1,2,3,4,0\n"
+        "1735689660000,100.5,102,100,101,11.25,1735689719999,1,2,3,4,0\n"
+        "1735689720000,101,101.5,100.25,101.25,0,1735689779999,1,2,3,4,0\n",
         /* epoch seconds, quoted fields, a byte order mark */
         "\xef\xbb\xbf\"time\",\"open\",\"high\",\"low\",\"close\",\"volume\"\n"
         "\"1735689600\",100,101,99,100.5,10\n"
@@ -941,7 +945,8 @@ suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("files");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    /* in the runner, so the directory goes even when a test fails */
+    tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_layouts);
     tcase_add_test(tc, test_bad_lines);
     tcase_add_test(tc, test_missing_file);
