@@ -87,7 +87,7 @@ add_generic(vr_g1 *r, const vr_g1 *p, const vr_g1 *q, int *h_zero,
     vr_fp_sqr(&t, &t);
     vr_fp_sub(&t, &t, &z1z1);
     vr_fp_sub(&t, &t, &z2z2);
-    vr_fp_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2 - Z1Z1 - Z2Z2) H */
+    vr_fp_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2-Z1Z1-Z2Z2) H */
     vr_fp_sqr(&t, &rr);
     vr_fp_sub(&t, &t, &j);
     vr_fp_sub(&t, &t, &v);
@@ -440,13 +440,16 @@ static const uint64_t GLV_G2[3] = {
 };
 /* a1, a2, |b1|, b2 in Fr (Montgomery form) */
 static const vr_fr GLV_A1 = {{
-    0x24652cc2a81f4c29, 0xb67a59f4814d4d84, 0xf71dfeba0ae59e71, 0x14ee37d3e52329df
+    0x24652cc2a81f4c29, 0xb67a59f4814d4d84,
+    0xf71dfeba0ae59e71, 0x14ee37d3e52329df
 }};
 static const vr_fr GLV_A2 = {{
-    0x5001b1ef4f009a9b, 0xbd5e82c846474116, 0x5fec7030d27930cf, 0x03e59388fe18f17e
+    0x5001b1ef4f009a9b, 0xbd5e82c846474116,
+    0x5fec7030d27930cf, 0x03e59388fe18f17e
 }};
 static const vr_fr GLV_B1 = {{
-    0x6f7e7ac096e14e73, 0x2f18111c3eb36423, 0x211eb72d4914eabb, 0x1f5baa27fa2767c8
+    0x6f7e7ac096e14e73, 0x2f18111c3eb36423,
+    0x211eb72d4914eabb, 0x1f5baa27fa2767c8
 }};
 #define GLV_B2 GLV_A1   /* b2 = a1 */
 /* (r - 1) / 2: canonical values above it stand for negative numbers */

@@ -16,8 +16,10 @@
 
 /* b' = 3 / (9 + u), Montgomery form */
 static const vr_fp2 B = {
-    {{0x3bf938e377b802a8, 0x020b1b273633535d, 0x26b7edf049755260, 0x2514c6324384a86d}},
-    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e, 0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
+    {{0x3bf938e377b802a8, 0x020b1b273633535d,
+      0x26b7edf049755260, 0x2514c6324384a86d}},
+    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e,
+      0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
 #define ONE {{{0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, \
     0x666ea36f7879462c, 0x0e0a77c19a07df2f}}, {{0, 0, 0, 0}}}
 /* the generator of EIP-197 (BN254.md section 3), Montgomery form */
@@ -94,7 +96,7 @@ add_generic(vr_g2 *r, const vr_g2 *p, const vr_g2 *q, int *h_zero,
     vr_fp2_sqr(&t, &t);
     vr_fp2_sub(&t, &t, &z1z1);
     vr_fp2_sub(&t, &t, &z2z2);
-    vr_fp2_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2 - Z1Z1 - Z2Z2) H */
+    vr_fp2_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2-Z1Z1-Z2Z2) H */
     vr_fp2_sqr(&t, &rr);
     vr_fp2_sub(&t, &t, &j);
     vr_fp2_sub(&t, &t, &v);
@@ -511,11 +513,15 @@ vr_g2_mul_var(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
 /* psi = untwist-Frobenius-twist: (x, y) -> (conj(x) g12, conj(y) g13) with
  * g1k = xi^(k (p - 1) / 6), Montgomery form */
 static const vr_fp2 PSI_X = {
-    {{0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec}},
-    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
+    {{0xb5773b104563ab30, 0x347f91c8a9aa6454,
+      0x7a007127242e0991, 0x1956bcd8118214ec}},
+    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141,
+      0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
 static const vr_fp2 PSI_Y = {
-    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb, 0x31a9d1b6f9645366, 0x253570bea500f8dd}},
-    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db, 0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
+    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb,
+      0x31a9d1b6f9645366, 0x253570bea500f8dd}},
+    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db,
+      0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
 
 void
 vr_g2_psi(vr_g2 *r, const vr_g2 *p)
