@@ -233,7 +233,7 @@ vr_g1_eq(const vr_g1 *p, const vr_g1 *q)
     vr_fp_mul(&c, &c, &q->z);
     vr_fp_mul(&d, &q->y, &z1z1);
     vr_fp_mul(&d, &d, &p->z);
-    same = vr_fp_eq(&a, &b) & vr_fp_eq(&c, &d);
+    same = (int)vr_fp_eq(&a, &b) & vr_fp_eq(&c, &d);
     return (pinf & qinf) | (!pinf & !qinf & same);
 }
 
@@ -259,7 +259,7 @@ vr_g1_is_on_curve(const vr_g1 *p)
     vr_fp_sqr(&z6, &z6);
     vr_fp_mul(&z6, &z6, &B);
     vr_fp_add(&x3, &x3, &z6);
-    return vr_g1_is_inf(p) | vr_fp_eq(&y2, &x3);
+    return (int)vr_g1_is_inf(p) | vr_fp_eq(&y2, &x3);
 }
 
 void
@@ -316,7 +316,7 @@ vr_g1_to_affine_batch(vr_g1_affine *out, const vr_g1 *in, size_t n)
 bool
 vr_g1_affine_is_inf(const vr_g1_affine *a)
 {
-    return vr_fp_is_zero(&a->x) & vr_fp_is_zero(&a->y);
+    return (int)vr_fp_is_zero(&a->x) & vr_fp_is_zero(&a->y);
 }
 
 bool
@@ -328,13 +328,13 @@ vr_g1_affine_is_on_curve(const vr_g1_affine *a)
     vr_fp_sqr(&x3, &a->x);
     vr_fp_mul(&x3, &x3, &a->x);
     vr_fp_add(&x3, &x3, &B);
-    return vr_g1_affine_is_inf(a) | vr_fp_eq(&y2, &x3);
+    return (int)vr_g1_affine_is_inf(a) | vr_fp_eq(&y2, &x3);
 }
 
 bool
 vr_g1_affine_eq(const vr_g1_affine *a, const vr_g1_affine *b)
 {
-    return vr_fp_eq(&a->x, &b->x) & vr_fp_eq(&a->y, &b->y);
+    return (int)vr_fp_eq(&a->x, &b->x) & vr_fp_eq(&a->y, &b->y);
 }
 
 void

@@ -242,7 +242,7 @@ vr_g2_eq(const vr_g2 *p, const vr_g2 *q)
     vr_fp2_mul(&c, &c, &q->z);
     vr_fp2_mul(&d, &q->y, &z1z1);
     vr_fp2_mul(&d, &d, &p->z);
-    same = vr_fp2_eq(&a, &b) & vr_fp2_eq(&c, &d);
+    same = (int)vr_fp2_eq(&a, &b) & vr_fp2_eq(&c, &d);
     return (pinf & qinf) | (!pinf & !qinf & same);
 }
 
@@ -268,7 +268,7 @@ vr_g2_is_on_curve(const vr_g2 *p)
     vr_fp2_sqr(&z6, &z6);
     vr_fp2_mul(&z6, &z6, &B);
     vr_fp2_add(&x3, &x3, &z6);
-    return vr_g2_is_inf(p) | vr_fp2_eq(&y2, &x3);
+    return (int)vr_g2_is_inf(p) | vr_fp2_eq(&y2, &x3);
 }
 
 void
@@ -325,7 +325,7 @@ vr_g2_to_affine_batch(vr_g2_affine *out, const vr_g2 *in, size_t n)
 bool
 vr_g2_affine_is_inf(const vr_g2_affine *a)
 {
-    return vr_fp2_is_zero(&a->x) & vr_fp2_is_zero(&a->y);
+    return (int)vr_fp2_is_zero(&a->x) & vr_fp2_is_zero(&a->y);
 }
 
 bool
@@ -337,13 +337,13 @@ vr_g2_affine_is_on_curve(const vr_g2_affine *a)
     vr_fp2_sqr(&x3, &a->x);
     vr_fp2_mul(&x3, &x3, &a->x);
     vr_fp2_add(&x3, &x3, &B);
-    return vr_g2_affine_is_inf(a) | vr_fp2_eq(&y2, &x3);
+    return (int)vr_g2_affine_is_inf(a) | vr_fp2_eq(&y2, &x3);
 }
 
 bool
 vr_g2_affine_eq(const vr_g2_affine *a, const vr_g2_affine *b)
 {
-    return vr_fp2_eq(&a->x, &b->x) & vr_fp2_eq(&a->y, &b->y);
+    return (int)vr_fp2_eq(&a->x, &b->x) & vr_fp2_eq(&a->y, &b->y);
 }
 
 void

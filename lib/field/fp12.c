@@ -220,7 +220,7 @@ vr_fp12_is_one(const vr_fp12 *a)
 bool
 vr_fp12_eq(const vr_fp12 *a, const vr_fp12 *b)
 {
-    return vr_fp6_eq(&a->c0, &b->c0) & vr_fp6_eq(&a->c1, &b->c1);
+    return (int)vr_fp6_eq(&a->c0, &b->c0) & vr_fp6_eq(&a->c1, &b->c1);
 }
 
 void

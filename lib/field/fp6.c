@@ -242,14 +242,14 @@ vr_fp6_frobenius(vr_fp6 *r, const vr_fp6 *a, int k)
 bool
 vr_fp6_is_zero(const vr_fp6 *a)
 {
-    return vr_fp2_is_zero(&a->c0) & vr_fp2_is_zero(&a->c1) &
+    return (int)vr_fp2_is_zero(&a->c0) & vr_fp2_is_zero(&a->c1) &
         vr_fp2_is_zero(&a->c2);
 }
 
 bool
 vr_fp6_eq(const vr_fp6 *a, const vr_fp6 *b)
 {
-    return vr_fp2_eq(&a->c0, &b->c0) & vr_fp2_eq(&a->c1, &b->c1) &
+    return (int)vr_fp2_eq(&a->c0, &b->c0) & vr_fp2_eq(&a->c1, &b->c1) &
         vr_fp2_eq(&a->c2, &b->c2);
 }
 
