@@ -62,15 +62,18 @@ bool vr_fp_is_odd(const vr_fp *a);
 
 /* r = v. */
 void vr_fp_from_u64(vr_fp *r, uint64_t v);
-/* r = in (plain limbs).  VR_EFORMAT if in >= p (r untouched). */
+/* r = in (plain limbs).  VR_EFORMAT (and r = 0) if in >= p.  Constant
+ * time. */
 int vr_fp_from_canonical(vr_fp *r, const uint64_t in[4]);
 /* out = canonical value of a (plain limbs, < p). */
 void vr_fp_to_canonical(uint64_t out[4], const vr_fp *a);
-/* Parse 32 big-endian bytes.  VR_EFORMAT unless the value is below p. */
+/* Parse 32 big-endian bytes.  VR_EFORMAT (r = 0) unless the value is
+ * below p.  Constant time. */
 int vr_fp_from_bytes_be(vr_fp *r, const unsigned char in[32]);
 /* Write the canonical value as 32 big-endian bytes. */
 void vr_fp_to_bytes_be(unsigned char out[32], const vr_fp *a);
-/* Parse 32 little-endian bytes.  VR_EFORMAT unless the value is below p. */
+/* Parse 32 little-endian bytes.  VR_EFORMAT (r = 0) unless the value
+ * is below p.  Constant time. */
 int vr_fp_from_bytes_le(vr_fp *r, const unsigned char in[32]);
 /* Write the canonical value as 32 little-endian bytes. */
 void vr_fp_to_bytes_le(unsigned char out[32], const vr_fp *a);

@@ -66,15 +66,18 @@ bool vr_fr_is_odd(const vr_fr *a);
 void vr_fr_from_u64(vr_fr *r, uint64_t v);
 /* r = v mod r (negative v gives r - |v|).  Constant time in v. */
 void vr_fr_from_i64(vr_fr *r, int64_t v);
-/* r = in (plain limbs).  VR_EFORMAT if in >= r (r untouched). */
+/* r = in (plain limbs).  VR_EFORMAT (and r = 0) if in >= r.  Constant
+ * time. */
 int vr_fr_from_canonical(vr_fr *r, const uint64_t in[4]);
 /* out = canonical value of a (plain limbs, < r). */
 void vr_fr_to_canonical(uint64_t out[4], const vr_fr *a);
-/* Parse 32 big-endian bytes.  VR_EFORMAT unless the value is below r. */
+/* Parse 32 big-endian bytes.  VR_EFORMAT (r = 0) unless the value is
+ * below r.  Constant time. */
 int vr_fr_from_bytes_be(vr_fr *r, const unsigned char in[32]);
 /* Write the canonical value as 32 big-endian bytes. */
 void vr_fr_to_bytes_be(unsigned char out[32], const vr_fr *a);
-/* Parse 32 little-endian bytes.  VR_EFORMAT unless the value is below r. */
+/* Parse 32 little-endian bytes.  VR_EFORMAT (r = 0) unless the value
+ * is below r.  Constant time. */
 int vr_fr_from_bytes_le(vr_fr *r, const unsigned char in[32]);
 /* Write the canonical value as 32 little-endian bytes. */
 void vr_fr_to_bytes_le(unsigned char out[32], const vr_fr *a);
