@@ -18,7 +18,7 @@ const uint64_t vr_fp_modulus[4] = {
 };
 #define M vr_fp_modulus
 /* -p^-1 mod 2^64 */
-#define N0 0x87d20782e4866389ULL
+#define N0 VR_FP_N0
 
 const vr_fp vr_fp_zero = {{0, 0, 0, 0}};
 /* 2^256 mod p: 1 in Montgomery form */

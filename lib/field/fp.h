@@ -22,6 +22,11 @@ typedef struct { uint64_t l[4]; } vr_fp;
 extern const vr_fp vr_fp_zero;          /* 0 */
 extern const vr_fp vr_fp_one;           /* 1 (= 2^256 mod p in limbs) */
 extern const uint64_t vr_fp_modulus[4]; /* p, plain limbs */
+/* -p^-1 mod 2^64.  With vr_fp_modulus, for hot loops that call the
+ * field/limb.h routines inline, e.g.
+ *   vr_limb_mont_mul(r.l, a.l, b.l, vr_fp_modulus, VR_FP_N0)
+ * is vr_fp_mul(&r, &a, &b) without the call. */
+#define VR_FP_N0 0x87d20782e4866389ULL
 
 /* r = a + b. */
 void vr_fp_add(vr_fp *r, const vr_fp *a, const vr_fp *b);

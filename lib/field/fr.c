@@ -20,7 +20,7 @@ const uint64_t vr_fr_modulus[4] = {
 };
 #define M vr_fr_modulus
 /* -r^-1 mod 2^64 */
-#define N0 0xc2e1f593efffffffULL
+#define N0 VR_FR_N0
 
 const vr_fr vr_fr_zero = {{0, 0, 0, 0}};
 /* 2^256 mod r: 1 in Montgomery form */

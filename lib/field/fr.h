@@ -22,6 +22,11 @@ typedef struct { uint64_t l[4]; } vr_fr;
 extern const vr_fr vr_fr_zero;          /* 0 */
 extern const vr_fr vr_fr_one;           /* 1 (= 2^256 mod r in limbs) */
 extern const uint64_t vr_fr_modulus[4]; /* r, plain limbs */
+/* -r^-1 mod 2^64.  With vr_fr_modulus, for hot loops that call the
+ * field/limb.h routines inline, e.g.
+ *   vr_limb_mont_mul(r.l, a.l, b.l, vr_fr_modulus, VR_FR_N0)
+ * is vr_fr_mul(&r, &a, &b) without the call. */
+#define VR_FR_N0 0xc2e1f593efffffffULL
 
 #define VR_FR_TWO_ADICITY 28            /* 2^28 exactly divides r - 1 */
 
