@@ -1,0 +1,278 @@
+/*
+ * Unit tests for lib/snark: R1CS builder and files, .wtns, JSON, .zkey,
+ * Groth16 setup/prove/verify against the snarkjs vectors in
+ * ../shared/reference/zk/vectors/groth16, and every rejection.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util_test.h"
+#include "vr.h"
+#include "base/mem.h"
+#include "base/rng.h"
+#include "field/fr.h"
+#include "snark/sjson.h"
+#include "snark/r1cs.h"
+
+#define VEC "reference/zk/vectors/groth16/"
+
+static unsigned char *
+slurp(const char *rel, size_t *len)
+{
+    FILE *f = fopen(vr_test_shared(rel), "rb");
+    unsigned char *buf;
+
+    ck_assert_msg(f != NULL, "cannot open %s", vr_test_shared(rel));
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    buf = malloc(*len + 1);
+    ck_assert(fread(buf, 1, *len, f) == *len);
+    buf[*len] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* e2e.json, parsed once per test that needs it. */
+static struct vr_sjson_doc e2e;
+static const struct vr_sjson *
+e2e_get(const char *path)
+{
+    const struct vr_sjson *v;
+    char buf[256], *save, *tok;
+
+    if (e2e.root == NULL) {
+        size_t len;
+        char *t = (char *)slurp(VEC "e2e.json", &len);
+        ck_assert_int_eq(vr_sjson_parse(&e2e, t, len), VR_OK);
+        free(t);
+    }
+    v = e2e.root;
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save)) {
+        if (v->type == VR_SJSON_ARRAY)
+            v = &v->kids[atoi(tok)];
+        else
+            v = vr_sjson_get(v, tok);
+        ck_assert_msg(v != NULL, "e2e.json: no %s", path);
+    }
+    return v;
+}
+
+static void
+dec_fr(vr_fr *x, const struct vr_sjson *v)
+{
+    uint64_t l[4];
+
+    ck_assert_int_eq(vr_sjson_dec(l, v, vr_fr_modulus), VR_OK);
+    ck_assert_int_eq(vr_fr_from_canonical(x, l), VR_OK);
+}
+
+START_TEST(test_json)
+{
+    struct vr_sjson_doc d;
+    const char *good = "{\"a\": [1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\"],"
+        " \"b\": {\"c\": true, \"d\": null}, \"e\": \"12345678901234567890\"}";
+    const char *bad[] = {"", "{", "[1,]", "{\"a\":1,}", "01", "[1] x",
+        "\"\\u0000\"", "\"\\ud800\"", "{a:1}", "[\"\x01\"]", "tru", "1.",
+        "-", "[1 2]", "{\"a\" 1}", "\"abc"};
+    uint64_t l[4];
+
+    ck_assert_int_eq(vr_sjson_parse(&d, good, strlen(good)), VR_OK);
+    ck_assert_int_eq((int)vr_sjson_get(d.root, "a")->n, 3);
+    ck_assert_str_eq(vr_sjson_get(d.root, "a")->kids[1].s, "-2.5e3");
+    ck_assert_str_eq(vr_sjson_get(d.root, "a")->kids[2].s,
+        "x\xc3\xa9\xf0\x9f\x98\x80");
+    ck_assert(vr_sjson_get(vr_sjson_get(d.root, "b"), "c")->b == 1);
+    ck_assert_int_eq(vr_sjson_dec(l, vr_sjson_get(d.root, "e"), vr_fr_modulus),
+        VR_OK);
+    ck_assert(l[0] == 12345678901234567890ULL && l[1] == 0);
+    vr_sjson_free(&d);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(vr_sjson_parse(&d, bad[i], strlen(bad[i])) == VR_EFORMAT,
+            "accepted %s", bad[i]);
+    }
+    // Decimal strings: canonical, below the modulus.
+    {
+        const char *dec[] = {"\"0\"", "\"00\"", "\"01\"", "\"-1\"", "\"1a\"",
+            "\"\"", "1",
+            "\"21888242871839275222246405745257275088548364400416034343698204186575808495617\"",
+            "\"21888242871839275222246405745257275088548364400416034343698204186575808495616\""};
+        int want[] = {VR_OK, VR_EFORMAT, VR_EFORMAT, VR_EFORMAT, VR_EFORMAT,
+            VR_EFORMAT, VR_EFORMAT, VR_ERANGE, VR_OK};
+        char out[80];
+        for (int i = 0; i < 9; i++) {
+            ck_assert_int_eq(vr_sjson_parse(&d, dec[i], strlen(dec[i])), VR_OK);
+            ck_assert_msg(vr_sjson_dec(l, d.root, vr_fr_modulus) == want[i],
+                "decimal %s", dec[i]);
+            if (want[i] == VR_OK) {
+                vr_dec_format(out, l);
+                ck_assert(strncmp(out, dec[i] + 1, strlen(out)) == 0);
+            }
+            vr_sjson_free(&d);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_r1cs_vectors)
+{
+    size_t len, wlen, nw, bad;
+    unsigned char *buf = slurp(VEC "circuit.r1cs", &len);
+    unsigned char *wbuf = slurp(VEC "witness.wtns", &wlen);
+    struct vr_r1cs r;
+    vr_fr *w;
+    char *out;
+    size_t olen;
+    FILE *f;
+
+    ck_assert_int_eq(vr_r1cs_parse(&r, buf, len), VR_OK);
+    ck_assert_int_eq(r.nwires, 7);
+    ck_assert_int_eq(vr_r1cs_npublic(&r), 2);
+    ck_assert_int_eq((int)r.ncons, 3);
+    ck_assert_int_eq(vr_wtns_parse(&w, &nw, wbuf, wlen), VR_OK);
+    ck_assert_int_eq((int)nw, 7);
+    for (int i = 0; i < 7; i++) {
+        vr_fr x;
+        char p[64];
+        snprintf(p, sizeof(p), "circuit.witness.%d", i);
+        dec_fr(&x, e2e_get(p));
+        ck_assert(vr_fr_eq(&x, &w[i]));
+    }
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_OK);
+    // Break wire 5 (t = a*b): constraint 0 fails first.
+    vr_fr_add(&w[5], &w[5], &vr_fr_one);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_EREJECT);
+    ck_assert_int_eq((int)bad, 0);
+    vr_fr_sub(&w[5], &w[5], &vr_fr_one);
+    vr_fr_add(&w[6], &w[6], &vr_fr_one);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_EREJECT);
+    ck_assert_int_eq((int)bad, 2);
+    vr_fr_sub(&w[6], &w[6], &vr_fr_one);
+
+    // Byte-identical round trips.
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_r1cs_write(f, &r), VR_OK);
+    fclose(f);
+    ck_assert_int_eq((int)olen, (int)len);
+    ck_assert(memcmp(out, buf, len) == 0);
+    free(out);
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_wtns_write(f, w, nw), VR_OK);
+    fclose(f);
+    ck_assert_int_eq((int)olen, (int)wlen);
+    ck_assert(memcmp(out, wbuf, wlen) == 0);
+    free(out);
+
+    // Every truncation is refused, never a crash.
+    for (size_t n = 0; n < len; n++) {
+        struct vr_r1cs t;
+        ck_assert_msg(vr_r1cs_parse(&t, buf, n) == VR_EFORMAT, "r1cs prefix %zu", n);
+    }
+    for (size_t n = 0; n < wlen; n++) {
+        vr_fr *tw;
+        size_t tn;
+        ck_assert_msg(vr_wtns_parse(&tw, &tn, wbuf, n) == VR_EFORMAT,
+            "wtns prefix %zu", n);
+    }
+    // A coefficient >= r and a wire out of range.
+    {
+        unsigned char *b2 = malloc(len);
+        struct vr_r1cs t;
+        // First term of constraint 0: section 2 starts at 12 + 12 + 64 +
+        // 12 = 100: u32 nTerms, u32 wire, 32-byte coefficient.
+        memcpy(b2, buf, len);
+        memset(b2 + 108, 0xff, 32);
+        ck_assert_int_eq(vr_r1cs_parse(&t, b2, len), VR_EFORMAT);
+        memcpy(b2, buf, len);
+        b2[104] = 7;
+        ck_assert_int_eq(vr_r1cs_parse(&t, b2, len), VR_EFORMAT);
+        memcpy(b2, wbuf, wlen);
+        memset(b2 + wlen - 32, 0xff, 32);
+        ck_assert_int_eq(vr_wtns_parse(&w, &nw, b2, wlen), VR_EFORMAT);
+        free(b2);
+    }
+    free(w);
+    vr_r1cs_free(&r);
+    free(buf);
+    free(wbuf);
+}
+END_TEST
+
+/* The builder: x^3 + x + 5 = out, the classic example. */
+START_TEST(test_r1cs_builder)
+{
+    struct vr_r1cs r;
+    struct vr_lc a = {0}, b = {0}, c = {0};
+    vr_fr w[6], five;
+    size_t bad;
+    int64_t x2, x3;
+
+    // Wires: 0 one, 1 out (public output), 2 x (private input).
+    ck_assert_int_eq(vr_r1cs_init(&r, 1, 0, 1), VR_OK);
+    x2 = vr_r1cs_alloc(&r);
+    x3 = vr_r1cs_alloc(&r);
+    ck_assert_int_eq((int)x2, 3);
+    vr_lc_add_i64(&a, 2, 1);
+    vr_lc_add_i64(&b, 2, 1);
+    vr_lc_add_i64(&c, (uint32_t)x2, 1);
+    ck_assert_int_eq(vr_r1cs_add(&r, &a, &b, &c), VR_OK);
+    vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+    vr_lc_add_i64(&a, (uint32_t)x2, 1);
+    vr_lc_add_i64(&b, 2, 1);
+    vr_lc_add_i64(&c, (uint32_t)x3, 1);
+    ck_assert_int_eq(vr_r1cs_add(&r, &a, &b, &c), VR_OK);
+    // (x3 + x + 5 + x - x) * 1 = out: duplicates merge, zeros vanish.
+    vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+    vr_fr_from_u64(&five, 5);
+    vr_lc_add_i64(&a, 2, 1);
+    vr_lc_add_i64(&a, (uint32_t)x3, 1);
+    vr_lc_add_const(&a, &five);
+    vr_lc_add_i64(&a, 2, 1);
+    vr_lc_add_i64(&a, 2, -1);
+    vr_lc_add_i64(&b, 0, 1);
+    vr_lc_add_i64(&c, 1, 1);
+    ck_assert_int_eq(vr_r1cs_add(&r, &a, &b, &c), VR_OK);
+    ck_assert_int_eq((int)(r.off[7] - r.off[6]), 3);
+    ck_assert_int_eq(r.terms[r.off[6]].wire, 0);
+    vr_lc_clear(&a);
+    vr_lc_add_i64(&a, 9, 1);
+    ck_assert_int_eq(vr_r1cs_add(&r, &a, &b, &c), VR_ERANGE);
+    ck_assert_int_eq((int)r.ncons, 3);
+    vr_lc_free(&a); vr_lc_free(&b); vr_lc_free(&c);
+
+    w[0] = vr_fr_one;
+    vr_fr_from_u64(&w[1], 35);
+    vr_fr_from_u64(&w[2], 3);
+    vr_fr_from_u64(&w[3], 9);
+    vr_fr_from_u64(&w[4], 27);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_OK);
+    vr_fr_from_u64(&w[1], 36);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_EREJECT);
+    ck_assert_int_eq((int)bad, 2);
+    w[0] = vr_fr_zero;
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &bad), VR_EREJECT);
+    ck_assert(bad == SIZE_MAX);
+    vr_r1cs_free(&r);
+}
+END_TEST
+
+static Suite *
+suite(void)
+{
+    Suite *s = suite_create("groth16");
+    TCase *tc = tcase_create("r1cs");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_json);
+    tcase_add_test(tc, test_r1cs_vectors);
+    tcase_add_test(tc, test_r1cs_builder);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return vr_test_run(suite());
+}
