@@ -15,6 +15,9 @@
 #include "vr.h"
 #include "field/fp.h"
 #include "field/fr.h"
+#include "field/fp2.h"
+#include "field/fp6.h"
+#include "field/fp12.h"
 #include "field/limb.h"
 
 /* START_TEST pastes its argument: expand S(name) first. */
@@ -91,6 +94,222 @@ START_TEST(test_fr_misc)
 }
 END_TEST
 
+
+/* ---- tower ---- */
+
+static void
+fp2_from_json(vr_fp2 *r, const struct vr_json *a)
+{
+    from_dec_fp(&r->c0, vr_json_at(a, 0)->text);
+    from_dec_fp(&r->c1, vr_json_at(a, 1)->text);
+}
+
+static void
+fp2_check_json(const vr_fp2 *r, const struct vr_json *a, const char *what,
+    int i)
+{
+    check_dec_fp(&r->c0, vr_json_at(a, 0)->text, what, i);
+    check_dec_fp(&r->c1, vr_json_at(a, 1)->text, what, i);
+}
+
+static void
+fp12_from_json(vr_fp12 *r, const struct vr_json *a)
+{
+    vr_fp c[12];
+
+    ck_assert_int_eq((int)a->n, 12);
+    for (int k = 0; k < 12; k++)
+        from_dec_fp(&c[k], vr_json_at(a, (size_t)k)->text);
+    vr_fp12_from_fps(r, c);
+}
+
+static void
+fp12_check_json(const vr_fp12 *r, const struct vr_json *a, const char *what,
+    int i)
+{
+    vr_fp c[12];
+
+    vr_fp12_to_fps(c, r);
+    for (int k = 0; k < 12; k++)
+        check_dec_fp(&c[k], vr_json_at(a, (size_t)k)->text, what, i);
+}
+
+START_TEST(test_fp2_vectors)
+{
+    struct vr_json *j = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/fields.json"));
+    const struct vr_json *smp = vr_json_req(j, "Fq2.samples");
+
+    ck_assert_int_ge((int)smp->n, 6);
+    for (size_t i = 0; i < smp->n; i++) {
+        const struct vr_json *s = vr_json_at(smp, i);
+        vr_fp2 a, b, t, u;
+        fp2_from_json(&a, vr_json_req(s, "a"));
+        fp2_from_json(&b, vr_json_req(s, "b"));
+        vr_fp2_mul(&t, &a, &b);
+        fp2_check_json(&t, vr_json_req(s, "mul"), "fp2 mul", (int)i);
+        vr_fp2_sqr(&t, &a);
+        fp2_check_json(&t, vr_json_req(s, "sqr_a"), "fp2 sqr", (int)i);
+        vr_fp2_inv(&t, &a);
+        fp2_check_json(&t, vr_json_req(s, "inv_a"), "fp2 inv", (int)i);
+        ck_assert_int_eq(vr_fp2_inv_var(&t, &a), VR_OK);
+        fp2_check_json(&t, vr_json_req(s, "inv_a"), "fp2 inv_var", (int)i);
+        int sq = !strcmp(vr_json_text(s, "a_is_square"), "true");
+        ck_assert_int_eq(vr_fp2_sqrt(&t, &a), sq ? VR_OK : VR_ERANGE);
+        // sqrt(a^2) is a or -a
+        vr_fp2_sqr(&u, &a);
+        ck_assert_int_eq(vr_fp2_sqrt(&t, &u), VR_OK);
+        vr_fp2_neg(&u, &a);
+        ck_assert(vr_fp2_eq(&t, &a) || vr_fp2_eq(&t, &u));
+    }
+    vr_json_free(j);
+}
+END_TEST
+
+START_TEST(test_fp12_vectors)
+{
+    struct vr_json *j = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/fields.json"));
+    const struct vr_json *smp = vr_json_req(j, "Fq12.samples");
+
+    ck_assert_int_ge((int)smp->n, 3);
+    for (size_t i = 0; i < smp->n; i++) {
+        const struct vr_json *s = vr_json_at(smp, i);
+        vr_fp12 a, b, t;
+        fp12_from_json(&a, vr_json_req(s, "a"));
+        fp12_from_json(&b, vr_json_req(s, "b"));
+        vr_fp12_mul(&t, &a, &b);
+        fp12_check_json(&t, vr_json_req(s, "mul"), "fp12 mul", (int)i);
+        vr_fp12_sqr(&t, &a);
+        fp12_check_json(&t, vr_json_req(s, "sqr_a"), "fp12 sqr", (int)i);
+        vr_fp12_inv(&t, &a);
+        fp12_check_json(&t, vr_json_req(s, "inv_a"), "fp12 inv", (int)i);
+    }
+    vr_json_free(j);
+}
+END_TEST
+
+/* Deterministic pseudo-random Fp from a 64-bit LCG state (tests only). */
+static void
+rand_fp(vr_fp *r, uint64_t *s)
+{
+    uint64_t l[4];
+
+    for (int k = 0; k < 4; k++) {
+        *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+        l[k] = *s ^ (*s >> 29);
+    }
+    l[3] &= 0x0fffffffffffffffULL;          /* < 2^252 < p */
+    ck_assert_int_eq(vr_fp_from_canonical(r, l), VR_OK);
+}
+
+static void
+rand_fp2(vr_fp2 *r, uint64_t *s)
+{
+    rand_fp(&r->c0, s);
+    rand_fp(&r->c1, s);
+}
+
+static void
+rand_fp6(vr_fp6 *r, uint64_t *s)
+{
+    rand_fp2(&r->c0, s);
+    rand_fp2(&r->c1, s);
+    rand_fp2(&r->c2, s);
+}
+
+static void
+rand_fp12(vr_fp12 *r, uint64_t *s)
+{
+    rand_fp6(&r->c0, s);
+    rand_fp6(&r->c1, s);
+}
+
+START_TEST(test_tower_identities)
+{
+    uint64_t s = vr_test_seed() + (uint64_t)_i * 7919;
+    long iters = vr_test_iters(2000) / 100 + 1;
+
+    for (long it = 0; it < iters; it++) {
+        vr_fp2 a2, b2, t2, u2;
+        vr_fp6 a6, b6, t6, u6;
+        vr_fp12 a, b, c, t, u;
+
+        // Fp2: sqrt of random squares and non-squares, xi, inverse
+        rand_fp2(&a2, &s);
+        vr_fp2_sqr(&b2, &a2);
+        ck_assert_int_eq(vr_fp2_sqrt(&t2, &b2), VR_OK);
+        vr_fp2_sqr(&u2, &t2);
+        ck_assert(vr_fp2_eq(&u2, &b2));
+        vr_fp2_inv(&t2, &a2);
+        vr_fp2_mul(&t2, &t2, &a2);
+        ck_assert(vr_fp2_eq(&t2, &vr_fp2_one));
+        vr_fp2 xi;
+        vr_fp_from_u64(&xi.c0, 9);
+        xi.c1 = vr_fp_one;
+        vr_fp2_mul(&t2, &a2, &xi);
+        vr_fp2_mul_xi(&u2, &a2);
+        ck_assert(vr_fp2_eq(&t2, &u2));
+        // Fp6: sqr == mul, inverse, sparse mul
+        rand_fp6(&a6, &s);
+        rand_fp6(&b6, &s);
+        vr_fp6_sqr(&t6, &a6);
+        vr_fp6_mul(&u6, &a6, &a6);
+        ck_assert(vr_fp6_eq(&t6, &u6));
+        vr_fp6_inv(&t6, &a6);
+        vr_fp6_mul(&t6, &t6, &a6);
+        ck_assert(vr_fp6_eq(&t6, &vr_fp6_one));
+        b6.c2 = vr_fp2_zero;
+        vr_fp6_mul(&t6, &a6, &b6);
+        vr_fp6_mul_01(&u6, &a6, &b6.c0, &b6.c1);
+        ck_assert(vr_fp6_eq(&t6, &u6));
+        // Fp12: sqr == mul, inverse, sparse 034 mul
+        rand_fp12(&a, &s);
+        rand_fp12(&b, &s);
+        vr_fp12_sqr(&t, &a);
+        vr_fp12_mul(&u, &a, &a);
+        ck_assert(vr_fp12_eq(&t, &u));
+        vr_fp12_inv(&t, &a);
+        vr_fp12_mul(&t, &t, &a);
+        ck_assert(vr_fp12_is_one(&t));
+        c = (vr_fp12){0};
+        c.c0.c0 = b.c0.c0;
+        c.c1.c0 = b.c1.c0;
+        c.c1.c1 = b.c1.c1;
+        vr_fp12_mul(&t, &a, &c);
+        vr_fp12_mul_034(&u, &a, &c.c0.c0, &c.c1.c0, &c.c1.c1);
+        ck_assert(vr_fp12_eq(&t, &u));
+        // Frobenius: a^p by exponentiation; k = 2, 3 by composition
+        vr_fp12_pow(&t, &a, vr_fp_modulus);
+        vr_fp12_frobenius(&u, &a, 1);
+        ck_assert(vr_fp12_eq(&t, &u));
+        vr_fp12_frobenius(&t, &u, 1);
+        vr_fp12_frobenius(&c, &a, 2);
+        ck_assert(vr_fp12_eq(&t, &c));
+        vr_fp12_frobenius(&t, &c, 1);
+        vr_fp12_frobenius(&u, &a, 3);
+        ck_assert(vr_fp12_eq(&t, &u));
+        // conj is the p^6 power: frob3(frob3(a)) == conj(a)
+        vr_fp12_frobenius(&t, &u, 3);
+        vr_fp12_conj(&c, &a);
+        ck_assert(vr_fp12_eq(&t, &c));
+        // cyclotomic squaring on g = a^((p^6 - 1)(p^2 + 1))
+        vr_fp12_inv(&t, &a);
+        vr_fp12_conj(&c, &a);
+        vr_fp12_mul(&c, &c, &t);                /* a^(p^6 - 1) */
+        vr_fp12_frobenius(&t, &c, 2);
+        vr_fp12_mul(&c, &c, &t);                /* ^(p^2 + 1) */
+        vr_fp12_sqr(&t, &c);
+        vr_fp12_cyclotomic_sqr(&u, &c);
+        ck_assert(vr_fp12_eq(&t, &u));
+        // and the cyclotomic inverse is the conjugate
+        vr_fp12_conj(&t, &c);
+        vr_fp12_mul(&t, &t, &c);
+        ck_assert(vr_fp12_is_one(&t));
+    }
+}
+END_TEST
+
 static Suite *
 field_suite(void)
 {
@@ -111,6 +330,12 @@ field_suite(void)
     tcase_add_test(tc, test_batch_inv_fr);
     tcase_add_test(tc, test_fr_roots);
     tcase_add_test(tc, test_fr_misc);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("tower");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_fp2_vectors);
+    tcase_add_test(tc, test_fp12_vectors);
+    tcase_add_loop_test(tc, test_tower_identities, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,475 @@
+/*
+ * g1.c: G1 arithmetic in Jacobian coordinates on y^2 = x^3 + b (a = 0).
+ * Formulas from the Explicit-Formulas Database,
+ * https://hyperelliptic.org/EFD/g1p/auto-shortw-jacobian-0.html
+ * (dbl-2009-l, add-2007-bl, madd-2007-bl).  g2.c is this file over Fp2.
+ */
+#include <string.h>
+
+#include "vr.h"
+#include "curve/g1.h"
+#include "base/mem.h"
+#include "field/limb.h"
+
+/* b = 3, Montgomery form */
+static const vr_fp B = {{
+    0x7a17caa950ad28d7, 0x1f6ac17ae15521b9,
+    0x334bea4e696bd284, 0x2a1f6744ce179d8e
+}};
+#define ONE {{0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, \
+    0x666ea36f7879462c, 0x0e0a77c19a07df2f}}
+#define TWO {{0xa6ba871b8b1e1b3a, 0x14f1d651eb8e167b, \
+    0xccdd46def0f28c58, 0x1c14ef83340fbe5e}}
+
+const vr_g1 vr_g1_generator = {ONE, TWO, ONE};
+const vr_g1_affine vr_g1_generator_affine = {ONE, TWO};
+const vr_g1 vr_g1_infinity = {ONE, ONE, {{0, 0, 0, 0}}};
+
+void
+vr_g1_dbl(vr_g1 *r, const vr_g1 *p)
+{
+    // dbl-2009-l: 2M + 5S
+    vr_fp A, Bq, C, D, E, F, t;
+
+    vr_fp_sqr(&A, &p->x);                   /* A = X1^2 */
+    vr_fp_sqr(&Bq, &p->y);                  /* B = Y1^2 */
+    vr_fp_sqr(&C, &Bq);                     /* C = B^2 */
+    vr_fp_add(&D, &p->x, &Bq);
+    vr_fp_sqr(&D, &D);
+    vr_fp_sub(&D, &D, &A);
+    vr_fp_sub(&D, &D, &C);
+    vr_fp_dbl(&D, &D);                      /* D = 2((X1 + B)^2 - A - C) */
+    vr_fp_dbl(&E, &A);
+    vr_fp_add(&E, &E, &A);                  /* E = 3A */
+    vr_fp_sqr(&F, &E);                      /* F = E^2 */
+    vr_fp_mul(&t, &p->y, &p->z);
+    vr_fp_dbl(&r->z, &t);                   /* Z3 = 2 Y1 Z1 */
+    vr_fp_dbl(&t, &D);
+    vr_fp_sub(&r->x, &F, &t);               /* X3 = F - 2D */
+    vr_fp_sub(&t, &D, &r->x);
+    vr_fp_mul(&t, &E, &t);
+    vr_fp_dbl(&C, &C);
+    vr_fp_dbl(&C, &C);
+    vr_fp_dbl(&C, &C);
+    vr_fp_sub(&r->y, &t, &C);               /* Y3 = E(D - X3) - 8C */
+}
+
+/*
+ * add-2007-bl without special cases.  Sets *h_zero and *r_zero to whether
+ * H = U2 - U1 and r = 2(S2 - S1) vanished: both zero means p == q (the
+ * caller must double instead), only H zero means p == -q (and Z3 = 0
+ * already gives O).  Valid for finite p, q.
+ */
+static void
+add_generic(vr_g1 *r, const vr_g1 *p, const vr_g1 *q, int *h_zero,
+    int *r_zero)
+{
+    vr_fp z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
+
+    vr_fp_sqr(&z1z1, &p->z);
+    vr_fp_sqr(&z2z2, &q->z);
+    vr_fp_mul(&u1, &p->x, &z2z2);           /* U1 = X1 Z2Z2 */
+    vr_fp_mul(&u2, &q->x, &z1z1);           /* U2 = X2 Z1Z1 */
+    vr_fp_mul(&s1, &p->y, &q->z);
+    vr_fp_mul(&s1, &s1, &z2z2);             /* S1 = Y1 Z2 Z2Z2 */
+    vr_fp_mul(&s2, &q->y, &p->z);
+    vr_fp_mul(&s2, &s2, &z1z1);             /* S2 = Y2 Z1 Z1Z1 */
+    vr_fp_sub(&h, &u2, &u1);                /* H = U2 - U1 */
+    vr_fp_sub(&rr, &s2, &s1);
+    vr_fp_dbl(&rr, &rr);                    /* r = 2(S2 - S1) */
+    *h_zero = vr_fp_is_zero(&h);
+    *r_zero = vr_fp_is_zero(&rr);
+    vr_fp_dbl(&i, &h);
+    vr_fp_sqr(&i, &i);                      /* I = (2H)^2 */
+    vr_fp_mul(&j, &h, &i);                  /* J = H I */
+    vr_fp_mul(&v, &u1, &i);                 /* V = U1 I */
+    vr_fp_add(&t, &p->z, &q->z);
+    vr_fp_sqr(&t, &t);
+    vr_fp_sub(&t, &t, &z1z1);
+    vr_fp_sub(&t, &t, &z2z2);
+    vr_fp_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2 - Z1Z1 - Z2Z2) H */
+    vr_fp_sqr(&t, &rr);
+    vr_fp_sub(&t, &t, &j);
+    vr_fp_sub(&t, &t, &v);
+    vr_fp_sub(&r->x, &t, &v);               /* X3 = r^2 - J - 2V */
+    vr_fp_sub(&t, &v, &r->x);
+    vr_fp_mul(&t, &t, &rr);
+    vr_fp_mul(&s1, &s1, &j);
+    vr_fp_dbl(&s1, &s1);
+    vr_fp_sub(&r->y, &t, &s1);              /* Y3 = r(V - X3) - 2 S1 J */
+}
+
+/* madd-2007-bl (Z2 = 1), same flags as add_generic.  Finite p, q. */
+static void
+add_affine_generic(vr_g1 *r, const vr_g1 *p, const vr_g1_affine *q,
+    int *h_zero, int *r_zero)
+{
+    vr_fp z1z1, u2, s2, h, hh, i, j, rr, v, t, y1 = p->y;
+
+    vr_fp_sqr(&z1z1, &p->z);
+    vr_fp_mul(&u2, &q->x, &z1z1);           /* U2 = X2 Z1Z1 */
+    vr_fp_mul(&s2, &q->y, &p->z);
+    vr_fp_mul(&s2, &s2, &z1z1);             /* S2 = Y2 Z1 Z1Z1 */
+    vr_fp_sub(&h, &u2, &p->x);              /* H = U2 - X1 */
+    vr_fp_sub(&rr, &s2, &p->y);
+    vr_fp_dbl(&rr, &rr);                    /* r = 2(S2 - Y1) */
+    *h_zero = vr_fp_is_zero(&h);
+    *r_zero = vr_fp_is_zero(&rr);
+    vr_fp_sqr(&hh, &h);                     /* HH = H^2 */
+    vr_fp_dbl(&i, &hh);
+    vr_fp_dbl(&i, &i);                      /* I = 4 HH */
+    vr_fp_mul(&j, &h, &i);                  /* J = H I */
+    vr_fp_mul(&v, &p->x, &i);               /* V = X1 I */
+    vr_fp_add(&t, &p->z, &h);
+    vr_fp_sqr(&t, &t);
+    vr_fp_sub(&t, &t, &z1z1);
+    vr_fp_sub(&r->z, &t, &hh);              /* Z3 = (Z1 + H)^2 - Z1Z1 - HH */
+    vr_fp_sqr(&t, &rr);
+    vr_fp_sub(&t, &t, &j);
+    vr_fp_sub(&t, &t, &v);
+    vr_fp_sub(&r->x, &t, &v);               /* X3 = r^2 - J - 2V */
+    vr_fp_sub(&t, &v, &r->x);
+    vr_fp_mul(&t, &t, &rr);
+    vr_fp_mul(&y1, &y1, &j);
+    vr_fp_dbl(&y1, &y1);
+    vr_fp_sub(&r->y, &t, &y1);              /* Y3 = r(V - X3) - 2 Y1 J */
+}
+
+void
+vr_g1_add(vr_g1 *r, const vr_g1 *p, const vr_g1 *q)
+{
+    vr_g1 s, d;
+    int hz, rz, pinf = vr_g1_is_inf(p), qinf = vr_g1_is_inf(q);
+
+    add_generic(&s, p, q, &hz, &rz);
+    vr_g1_dbl(&d, p);
+    vr_g1_cmov(&s, &d, hz & rz);
+    vr_g1_cmov(&s, q, pinf);
+    vr_g1_cmov(&s, p, qinf);
+    *r = s;
+}
+
+void
+vr_g1_add_var(vr_g1 *r, const vr_g1 *p, const vr_g1 *q)
+{
+    vr_g1 s;
+    int hz, rz;
+
+    if (vr_g1_is_inf(p)) {
+        *r = *q;
+        return;
+    }
+    if (vr_g1_is_inf(q)) {
+        *r = *p;
+        return;
+    }
+    add_generic(&s, p, q, &hz, &rz);
+    if (hz && rz)
+        vr_g1_dbl(&s, p);
+    *r = s;
+}
+
+void
+vr_g1_add_affine(vr_g1 *r, const vr_g1 *p, const vr_g1_affine *q)
+{
+    vr_g1 s, d, qj;
+    int hz, rz, pinf = vr_g1_is_inf(p), qinf = vr_g1_affine_is_inf(q);
+
+    add_affine_generic(&s, p, q, &hz, &rz);
+    vr_g1_dbl(&d, p);
+    vr_g1_from_affine(&qj, q);
+    vr_g1_cmov(&s, &d, hz & rz);
+    vr_g1_cmov(&s, &qj, pinf);
+    vr_g1_cmov(&s, p, qinf);
+    *r = s;
+}
+
+void
+vr_g1_add_affine_var(vr_g1 *r, const vr_g1 *p, const vr_g1_affine *q)
+{
+    vr_g1 s;
+    int hz, rz;
+
+    if (vr_g1_affine_is_inf(q)) {
+        *r = *p;
+        return;
+    }
+    if (vr_g1_is_inf(p)) {
+        vr_g1_from_affine(r, q);
+        return;
+    }
+    add_affine_generic(&s, p, q, &hz, &rz);
+    if (hz && rz)
+        vr_g1_dbl(&s, p);
+    *r = s;
+}
+
+void
+vr_g1_neg(vr_g1 *r, const vr_g1 *p)
+{
+    r->x = p->x;
+    vr_fp_neg(&r->y, &p->y);
+    r->z = p->z;
+}
+
+bool
+vr_g1_is_inf(const vr_g1 *p)
+{
+    return vr_fp_is_zero(&p->z);
+}
+
+bool
+vr_g1_eq(const vr_g1 *p, const vr_g1 *q)
+{
+    // X1 Z2^2 == X2 Z1^2 and Y1 Z2^3 == Y2 Z1^3, or both O
+    vr_fp z1z1, z2z2, a, b, c, d;
+    int pinf = vr_g1_is_inf(p), qinf = vr_g1_is_inf(q), same;
+
+    vr_fp_sqr(&z1z1, &p->z);
+    vr_fp_sqr(&z2z2, &q->z);
+    vr_fp_mul(&a, &p->x, &z2z2);
+    vr_fp_mul(&b, &q->x, &z1z1);
+    vr_fp_mul(&c, &p->y, &z2z2);
+    vr_fp_mul(&c, &c, &q->z);
+    vr_fp_mul(&d, &q->y, &z1z1);
+    vr_fp_mul(&d, &d, &p->z);
+    same = vr_fp_eq(&a, &b) & vr_fp_eq(&c, &d);
+    return (pinf & qinf) | (!pinf & !qinf & same);
+}
+
+void
+vr_g1_cmov(vr_g1 *r, const vr_g1 *a, int flag)
+{
+    vr_fp_cmov(&r->x, &a->x, flag);
+    vr_fp_cmov(&r->y, &a->y, flag);
+    vr_fp_cmov(&r->z, &a->z, flag);
+}
+
+bool
+vr_g1_is_on_curve(const vr_g1 *p)
+{
+    // Y^2 = X^3 + b Z^6
+    vr_fp y2, x3, z6;
+
+    vr_fp_sqr(&y2, &p->y);
+    vr_fp_sqr(&x3, &p->x);
+    vr_fp_mul(&x3, &x3, &p->x);
+    vr_fp_sqr(&z6, &p->z);
+    vr_fp_mul(&z6, &z6, &p->z);
+    vr_fp_sqr(&z6, &z6);
+    vr_fp_mul(&z6, &z6, &B);
+    vr_fp_add(&x3, &x3, &z6);
+    return vr_g1_is_inf(p) | vr_fp_eq(&y2, &x3);
+}
+
+void
+vr_g1_from_affine(vr_g1 *r, const vr_g1_affine *a)
+{
+    int inf = vr_g1_affine_is_inf(a);
+
+    r->x = a->x;
+    r->y = a->y;
+    r->z = vr_fp_one;
+    vr_g1_cmov(r, &vr_g1_infinity, inf);
+}
+
+void
+vr_g1_to_affine(vr_g1_affine *r, const vr_g1 *p)
+{
+    vr_fp zi, zi2, zi3;
+
+    vr_fp_inv(&zi, &p->z);                  /* 1/0 = 0 gives (0, 0) for O */
+    vr_fp_sqr(&zi2, &zi);
+    vr_fp_mul(&zi3, &zi2, &zi);
+    vr_fp_mul(&r->x, &p->x, &zi2);
+    vr_fp_mul(&r->y, &p->y, &zi3);
+}
+
+void
+vr_g1_to_affine_batch(vr_g1_affine *out, const vr_g1 *in, size_t n)
+{
+    // Montgomery's trick over the Z's: out[i].x holds the product of the
+    // nonzero Z_j, j < i, until the way down replaces it.
+    vr_fp acc = vr_fp_one, zi, zi2, zi3;
+
+    for (size_t i = 0; i < n; i++) {
+        out[i].x = acc;
+        if (!vr_g1_is_inf(&in[i]))
+            vr_fp_mul(&acc, &acc, &in[i].z);
+    }
+    vr_fp_inv_var(&acc, &acc);
+    for (size_t i = n; i-- > 0;) {
+        if (vr_g1_is_inf(&in[i])) {
+            out[i].x = vr_fp_zero;
+            out[i].y = vr_fp_zero;
+            continue;
+        }
+        vr_fp_mul(&zi, &acc, &out[i].x);    /* 1/Z_i */
+        vr_fp_mul(&acc, &acc, &in[i].z);
+        vr_fp_sqr(&zi2, &zi);
+        vr_fp_mul(&zi3, &zi2, &zi);
+        vr_fp_mul(&out[i].x, &in[i].x, &zi2);
+        vr_fp_mul(&out[i].y, &in[i].y, &zi3);
+    }
+}
+
+bool
+vr_g1_affine_is_inf(const vr_g1_affine *a)
+{
+    return vr_fp_is_zero(&a->x) & vr_fp_is_zero(&a->y);
+}
+
+bool
+vr_g1_affine_is_on_curve(const vr_g1_affine *a)
+{
+    vr_fp y2, x3;
+
+    vr_fp_sqr(&y2, &a->y);
+    vr_fp_sqr(&x3, &a->x);
+    vr_fp_mul(&x3, &x3, &a->x);
+    vr_fp_add(&x3, &x3, &B);
+    return vr_g1_affine_is_inf(a) | vr_fp_eq(&y2, &x3);
+}
+
+bool
+vr_g1_affine_eq(const vr_g1_affine *a, const vr_g1_affine *b)
+{
+    return vr_fp_eq(&a->x, &b->x) & vr_fp_eq(&a->y, &b->y);
+}
+
+void
+vr_g1_affine_neg(vr_g1_affine *r, const vr_g1_affine *a)
+{
+    r->x = a->x;
+    vr_fp_neg(&r->y, &a->y);                /* (0, 0) stays (0, 0) */
+}
+
+void
+vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
+{
+    // Fixed 4-bit windows from the top: 64 x (4 doublings + 1 complete
+    // addition of table[window]), the table read by a masked scan.
+    vr_g1 table[16], acc = vr_g1_infinity, t;
+    uint64_t e[4];
+
+    vr_fr_to_canonical(e, k);
+    table[0] = vr_g1_infinity;
+    table[1] = *p;
+    for (int i = 2; i < 16; i++)
+        vr_g1_add(&table[i], &table[i - 1], p);
+    for (int w = 63; w >= 0; w--) {
+        uint64_t nib = (e[w >> 4] >> ((w & 15) * 4)) & 15;
+        for (int d = 0; d < 4; d++)
+            vr_g1_dbl(&acc, &acc);
+        t = table[0];
+        for (uint64_t i = 1; i < 16; i++)
+            vr_g1_cmov(&t, &table[i], (int)vr_limb_is_zero_word(i ^ nib));
+        vr_g1_add(&acc, &acc, &t);
+    }
+    *r = acc;
+    vr_memzero_explicit(e, sizeof(e));
+}
+
+/*
+ * Width-w NAF of a 256-bit k: digits d_i in {0, +-1, +-3, ..., +-(2^(w-1)-1)}
+ * with k = sum d_i 2^i and no two nonzero digits within w places.
+ * Returns the number of digits (<= 257).
+ */
+static int
+wnaf(int8_t *naf, const uint64_t k[4], int w)
+{
+    uint64_t t[5] = {k[0], k[1], k[2], k[3], 0};
+    int n = 0;
+    const int64_t half = 1 << (w - 1), full = 1 << w;
+
+    while ((t[0] | t[1] | t[2] | t[3] | t[4]) != 0) {
+        int64_t d = 0;
+        if (t[0] & 1) {
+            d = (int64_t)(t[0] & (uint64_t)(full - 1));
+            if (d >= half)
+                d -= full;
+            // t -= d (d odd, |d| < 2^(w-1))
+            uint64_t borrow, carry;
+            if (d > 0) {
+                borrow = (uint64_t)d;
+                for (int i = 0; i < 5 && borrow; i++) {
+                    uint64_t old = t[i];
+                    t[i] -= borrow;
+                    borrow = t[i] > old;
+                }
+            } else {
+                carry = (uint64_t)(-d);
+                for (int i = 0; i < 5 && carry; i++) {
+                    t[i] += carry;
+                    carry = t[i] < carry;
+                }
+            }
+        }
+        naf[n++] = (int8_t)d;
+        for (int i = 0; i < 4; i++)
+            t[i] = (t[i] >> 1) | (t[i + 1] << 63);
+        t[4] >>= 1;
+    }
+    return n;
+}
+
+void
+vr_g1_mul_u256_var(vr_g1 *r, const vr_g1 *p, const uint64_t k[4])
+{
+    enum { W = 5 };
+    vr_g1 table[1 << (W - 2)], p2, acc = vr_g1_infinity, t;
+    int8_t naf[260];
+    int n = wnaf(naf, k, W);
+
+    // table[j] = (2j + 1) p
+    table[0] = *p;
+    vr_g1_dbl(&p2, p);
+    for (int j = 1; j < (1 << (W - 2)); j++)
+        vr_g1_add_var(&table[j], &table[j - 1], &p2);
+    for (int i = n - 1; i >= 0; i--) {
+        vr_g1_dbl(&acc, &acc);
+        if (naf[i] > 0) {
+            vr_g1_add_var(&acc, &acc, &table[(naf[i] - 1) / 2]);
+        } else if (naf[i] < 0) {
+            vr_g1_neg(&t, &table[(-naf[i] - 1) / 2]);
+            vr_g1_add_var(&acc, &acc, &t);
+        }
+    }
+    *r = acc;
+}
+
+void
+vr_g1_mul_var(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
+{
+    uint64_t e[4];
+
+    vr_fr_to_canonical(e, k);
+    vr_g1_mul_u256_var(r, p, e);
+}
+
+int
+vr_g1_affine_from_bytes_be(vr_g1_affine *r, const unsigned char in[64])
+{
+    vr_g1_affine a;
+    static const unsigned char zero[64];
+
+    if (memcmp(in, zero, 64) == 0) {
+        r->x = vr_fp_zero;
+        r->y = vr_fp_zero;
+        return VR_OK;
+    }
+    if (vr_fp_from_bytes_be(&a.x, in) != VR_OK ||
+        vr_fp_from_bytes_be(&a.y, in + 32) != VR_OK)
+        return VR_EFORMAT;
+    if (!vr_g1_affine_is_on_curve(&a))
+        return VR_EFORMAT;
+    *r = a;
+    return VR_OK;
+}
+
+void
+vr_g1_affine_to_bytes_be(unsigned char out[64], const vr_g1_affine *a)
+{
+    vr_fp_to_bytes_be(out, &a->x);
+    vr_fp_to_bytes_be(out + 32, &a->y);
+}
