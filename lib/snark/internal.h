@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "curve/g1.h"
+#include "curve/g2.h"
 #include "field/fr.h"
 
 /* Largest file we read whole (a hostile size cannot exhaust memory). */
@@ -69,4 +71,11 @@ extern const unsigned char vr_snark_r_le[32];
 /* The prime p, little-endian bytes. */
 extern const unsigned char vr_snark_p_le[32];
 
+/* encode.c: point encodings (groth16.h), and their checked decoders:
+ * VR_EFORMAT for a coordinate >= p, a point off its curve, and (G2 with
+ * subgroup != 0) a point outside G2.  Infinity is all zeros. */
+void vr_g16_enc_g1(unsigned char out[64], const vr_g1_affine *p);
+void vr_g16_enc_g2(unsigned char out[128], const vr_g2_affine *q);
+int vr_g16_dec_g1(vr_g1_affine *p, const unsigned char in[64]);
+int vr_g16_dec_g2(vr_g2_affine *q, const unsigned char in[128], int subgroup);
 #endif

@@ -11,7 +11,9 @@
 #include "base/mem.h"
 #include "base/rng.h"
 #include "field/fr.h"
+#include "snark/groth16.h"
 #include "snark/sjson.h"
+#include "snark/solidity.h"
 #include "snark/r1cs.h"
 
 #define VEC "reference/zk/vectors/groth16/"
@@ -257,6 +259,300 @@ START_TEST(test_r1cs_builder)
 }
 END_TEST
 
+
+static void
+dec_fp(vr_fp *x, const struct vr_sjson *v)
+{
+    uint64_t l[4];
+
+    ck_assert_int_eq(vr_sjson_dec(l, v, vr_fp_modulus), VR_OK);
+    ck_assert_int_eq(vr_fp_from_canonical(x, l), VR_OK);
+}
+
+/* e2e point [x, y] (G1) equals p. */
+static void
+ck_g1(const vr_g1_affine *p, const char *path)
+{
+    const struct vr_sjson *v = e2e_get(path);
+    vr_g1_affine q;
+
+    if (v->type == VR_SJSON_NULL) {     /* infinity */
+        ck_assert_msg(vr_g1_affine_is_inf(p), "G1 %s not infinity", path);
+        return;
+    }
+    dec_fp(&q.x, &v->kids[0]);
+    dec_fp(&q.y, &v->kids[1]);
+    ck_assert_msg(vr_g1_affine_eq(p, &q), "G1 %s differs", path);
+}
+
+static void
+ck_g2(const vr_g2_affine *p, const char *path)
+{
+    const struct vr_sjson *v = e2e_get(path);
+    vr_g2_affine q;
+
+    if (v->type == VR_SJSON_NULL) {
+        ck_assert_msg(vr_g2_affine_is_inf(p), "G2 %s not infinity", path);
+        return;
+    }
+    dec_fp(&q.x.c0, &v->kids[0].kids[0]);
+    dec_fp(&q.x.c1, &v->kids[0].kids[1]);
+    dec_fp(&q.y.c0, &v->kids[1].kids[0]);
+    dec_fp(&q.y.c1, &v->kids[1].kids[1]);
+    ck_assert_msg(vr_g2_affine_eq(p, &q), "G2 %s differs", path);
+}
+
+static void
+load_pk(struct vr_g16_pk *pk, unsigned char **buf, size_t *len)
+{
+    *buf = slurp(VEC "circuit_final.zkey", len);
+    ck_assert_msg(vr_zkey_parse(pk, *buf, *len) == VR_OK, "zkey: %s",
+        vr_snark_errmsg());
+}
+
+static vr_fr *
+load_wtns(size_t *nw)
+{
+    size_t len;
+    unsigned char *buf = slurp(VEC "witness.wtns", &len);
+    vr_fr *w;
+
+    ck_assert_int_eq(vr_wtns_parse(&w, nw, buf, len), VR_OK);
+    free(buf);
+    return w;
+}
+
+START_TEST(test_zkey_vectors)
+{
+    struct vr_g16_pk pk;
+    unsigned char *buf;
+    size_t len, olen;
+    char *out, p[64];
+    FILE *f;
+
+    load_pk(&pk, &buf, &len);
+    ck_assert_int_eq(pk.nvars, 7);
+    ck_assert_int_eq(pk.npublic, 2);
+    ck_assert_int_eq(pk.n, 8);
+    ck_assert_int_eq((int)pk.ncoef, 12);
+    ck_g1(&pk.alpha1, "zkey.header.alpha1");
+    ck_g1(&pk.beta1, "zkey.header.beta1");
+    ck_g2(&pk.beta2, "zkey.header.beta2");
+    ck_g2(&pk.gamma2, "zkey.header.gamma2");
+    ck_g1(&pk.delta1, "zkey.header.delta1");
+    ck_g2(&pk.delta2, "zkey.header.delta2");
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof(p), "zkey.IC.%d", i);
+        ck_g1(&pk.ic[i], p);
+    }
+    for (int i = 0; i < 7; i++) {
+        snprintf(p, sizeof(p), "zkey.A.%d", i);
+        ck_g1(&pk.a[i], p);
+        snprintf(p, sizeof(p), "zkey.B1.%d", i);
+        ck_g1(&pk.b1[i], p);
+        snprintf(p, sizeof(p), "zkey.B2.%d", i);
+        ck_g2(&pk.b2[i], p);
+    }
+    for (int i = 0; i < 4; i++) {
+        snprintf(p, sizeof(p), "zkey.C.%d", i);
+        ck_g1(&pk.c[i], p);
+    }
+    for (int i = 0; i < 8; i++) {
+        snprintf(p, sizeof(p), "zkey.H.%d", i);
+        ck_g1(&pk.h[i], p);
+    }
+    for (int i = 0; i < 12; i++) {
+        const struct vr_sjson *e;
+        vr_fr v;
+        snprintf(p, sizeof(p), "zkey.coefficients.%d", i);
+        e = e2e_get(p);
+        ck_assert_int_eq(pk.coef[i].matrix,
+            atoi(vr_sjson_get(e, "matrix")->s));
+        ck_assert_int_eq(pk.coef[i].row,
+            atoi(vr_sjson_get(e, "constraint")->s));
+        ck_assert_int_eq(pk.coef[i].wire, atoi(vr_sjson_get(e, "signal")->s));
+        dec_fr(&v, vr_sjson_get(e, "value"));
+        ck_assert(vr_fr_eq(&v, &pk.coef[i].value));
+    }
+    // Written back byte for byte.
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_zkey_write(f, &pk), VR_OK);
+    fclose(f);
+    ck_assert_int_eq((int)olen, (int)len);
+    ck_assert(memcmp(out, buf, len) == 0);
+    free(out);
+    vr_g16_pk_free(&pk);
+    // Truncations, and corrupted points/coefficients.
+    for (size_t n = 0; n < len; n += 7) {
+        struct vr_g16_pk t;
+        ck_assert_msg(vr_zkey_parse(&t, buf, n) == VR_EFORMAT,
+            "zkey prefix %zu", n);
+    }
+    {
+        unsigned char *b2 = malloc(len);
+        struct vr_g16_pk t;
+        // alpha1.x (section 2 data at 40, alpha1 at +84) >= p
+        memcpy(b2, buf, len);
+        memset(b2 + 40 + 84, 0xff, 32);
+        ck_assert_int_eq(vr_zkey_parse(&t, b2, len), VR_EFORMAT);
+        // alpha1 off the curve
+        memcpy(b2, buf, len);
+        b2[40 + 84] ^= 1;
+        ck_assert_int_eq(vr_zkey_parse(&t, b2, len), VR_EFORMAT);
+        // nPublic >= nVars
+        memcpy(b2, buf, len);
+        b2[40 + 76] = 9;
+        ck_assert_int_eq(vr_zkey_parse(&t, b2, len), VR_EFORMAT);
+        free(b2);
+    }
+    free(buf);
+}
+END_TEST
+
+/* Prove with r = s = 0 on the snarkjs key: the intermediates of e2e.json
+ * and proof_rs0.json byte for byte. */
+START_TEST(test_prove_rs0)
+{
+    struct vr_g16_pk pk;
+    struct vr_g16_proof pi;
+    unsigned char *buf, *want;
+    size_t len, wlen, nw, olen;
+    vr_fr *w, zero = vr_fr_zero;
+    char *out;
+    FILE *f;
+
+    load_pk(&pk, &buf, &len);
+    w = load_wtns(&nw);
+    ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw - 1, &zero, &zero, 1),
+        VR_ESHAPE);
+    ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw, &zero, &zero, 1), VR_OK);
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_g16_proof_json_write(f, &pi), VR_OK);
+    fclose(f);
+    want = slurp(VEC "proof_rs0.json", &wlen);
+    ck_assert_msg(olen == wlen && memcmp(out, want, wlen) == 0,
+        "proof differs:\n%s", out);
+    free(out);
+    free(want);
+    // Multi-threaded gives the same proof.
+    {
+        struct vr_g16_proof p2;
+        ck_assert_int_eq(vr_g16_prove_rs(&p2, &pk, w, nw, &zero, &zero, 2),
+            VR_OK);
+        ck_assert(vr_g1_affine_eq(&p2.a, &pi.a) &&
+            vr_g2_affine_eq(&p2.b, &pi.b) && vr_g1_affine_eq(&p2.c, &pi.c));
+    }
+    free(w);
+    vr_g16_pk_free(&pk);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_json_files)
+{
+    size_t len, olen, npub;
+    unsigned char *buf = slurp(VEC "proof.json", &len);
+    struct vr_g16_proof pi;
+    struct vr_g16_vk vk;
+    vr_fr *pub;
+    char *out;
+    FILE *f;
+
+    // proof.json round trip, and rejections.
+    ck_assert_int_eq(vr_g16_proof_json_parse(&pi, (char *)buf, len), VR_OK);
+    f = open_memstream(&out, &olen);
+    vr_g16_proof_json_write(f, &pi);
+    fclose(f);
+    ck_assert(olen == len && memcmp(out, buf, len) == 0);
+    free(out);
+    {
+        char *t = malloc(len + 1);
+        const char *subs[][2] = {
+            {"8046248483845109350002307571749179543598946609944249996383940792315571023065",
+             "8046248483845109350002307571749179543598946609944249996383940792315571023066"},
+            {"\"groth16\"", "\"plonk\""},
+            {"\"1\"\n ],\n \"pi_b\"", "\"2\"\n ],\n \"pi_b\""},
+            {"8046248483845109350002307571749179543598946609944249996383940792315571023065",
+             "0008046248483845109350002307571749179543598946609944249996383940792315571023"},
+            {"8046248483845109350002307571749179543598946609944249996383940792315571023065",
+             "99999999999999999999999999999999999999999999999999999999999999999999999999999"},
+        };
+        for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+            char *at;
+            memcpy(t, buf, len + 1);
+            at = strstr(t, subs[i][0]);
+            ck_assert(at != NULL);
+            memcpy(at, subs[i][1], strlen(subs[i][1]));
+            ck_assert_msg(vr_g16_proof_json_parse(&pi, t, len) == VR_EFORMAT,
+                "accepted substitution %zu", i);
+        }
+        for (size_t n = 0; n < len - 1; n++)
+            ck_assert(vr_g16_proof_json_parse(&pi, (char *)buf, n) ==
+                VR_EFORMAT);
+        free(t);
+    }
+    free(buf);
+    buf = slurp(VEC "public.json", &len);
+    ck_assert_int_eq(vr_g16_public_json_parse(&pub, &npub, (char *)buf, len),
+        VR_OK);
+    ck_assert_int_eq((int)npub, 2);
+    f = open_memstream(&out, &olen);
+    vr_g16_public_json_write(f, pub, npub);
+    fclose(f);
+    ck_assert(olen == len && memcmp(out, buf, len) == 0);
+    free(out);
+    free(pub);
+    free(buf);
+    ck_assert_int_eq(vr_g16_public_json_parse(&pub, &npub,
+        "[\"21888242871839275222246405745257275088548364400416034343698204186575808495617\"]",
+        82), VR_EFORMAT);
+    ck_assert_int_eq(vr_g16_public_json_parse(&pub, &npub, "[5]", 3),
+        VR_EFORMAT);
+    buf = slurp(VEC "verification_key.json", &len);
+    ck_assert_msg(vr_g16_vk_json_parse(&vk, (char *)buf, len) == VR_OK, "%s",
+        vr_snark_errmsg());
+    ck_assert_int_eq(vk.npublic, 2);
+    ck_g1(&vk.ic[1], "zkey.IC.1");
+    ck_g2(&vk.delta2, "zkey.header.delta2");
+    vr_g16_vk_free(&vk);
+    free(buf);
+}
+END_TEST
+
+START_TEST(test_solidity_calldata)
+{
+    size_t len, olen, npub;
+    unsigned char *buf = slurp(VEC "proof.json", &len), sel[4], h[32];
+    struct vr_g16_proof pi;
+    vr_fr *pub;
+    char *out;
+    FILE *f;
+    const struct vr_sjson *want;
+
+    // Keccak-256 known answers: "" and "abc".
+    vr_keccak256(h, "", 0);
+    ck_assert(h[0] == 0xc5 && h[1] == 0xd2 && h[31] == 0x70);
+    vr_keccak256(h, "abc", 3);
+    ck_assert(h[0] == 0x4e && h[1] == 0x03 && h[31] == 0x45);
+    vr_solidity_selector(sel, 2);
+    ck_assert(sel[0] == 0xf5 && sel[1] == 0xc9 && sel[2] == 0xd6 &&
+        sel[3] == 0x9e);
+    ck_assert_int_eq(vr_g16_proof_json_parse(&pi, (char *)buf, len), VR_OK);
+    free(buf);
+    buf = slurp(VEC "public.json", &len);
+    ck_assert_int_eq(vr_g16_public_json_parse(&pub, &npub, (char *)buf, len),
+        VR_OK);
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_solidity_calldata(f, &pi, pub, npub), VR_OK);
+    fclose(f);
+    want = e2e_get("solidity.abi_calldata_for_proof_json");
+    ck_assert_str_eq(out, want->s);
+    free(out);
+    free(pub);
+    free(buf);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -267,6 +563,13 @@ suite(void)
     tcase_add_test(tc, test_json);
     tcase_add_test(tc, test_r1cs_vectors);
     tcase_add_test(tc, test_r1cs_builder);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("groth16");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_zkey_vectors);
+    tcase_add_test(tc, test_prove_rs0);
+    tcase_add_test(tc, test_json_files);
+    tcase_add_test(tc, test_solidity_calldata);
     suite_add_tcase(s, tc);
     return s;
 }
