@@ -119,6 +119,10 @@ int vr_wtns_parse(vr_fr **w, size_t *nwires, const unsigned char *buf,
 int vr_wtns_read(vr_fr **w, size_t *nwires, FILE *f);
 int vr_wtns_write(FILE *f, const vr_fr *w, size_t nwires);
 
+/* Read all of f (at most 64 GiB) into *buf, malloc'd and owned by the
+ * caller.  VR_EIO, VR_ENOMEM, VR_EFORMAT (too large). */
+int vr_snark_read_all(unsigned char **buf, size_t *len, FILE *f);
+
 /* Detail of the last VR_EFORMAT from lib/snark in this thread ("" if
  * none), for messages such as "circuit.r1cs: section 2: ...". */
 const char *vr_snark_errmsg(void);

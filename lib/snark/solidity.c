@@ -6,11 +6,15 @@
  * straight-line assembly around them: no ABI decoding loop, no memory
  * copies beyond the pairing input, constants inlined, one return.
  *
+ * The check e(A, B) = e(alpha, beta) e(vk_x, gamma) e(C, delta) is
+ * written e(A, B) e(-alpha, beta) e(vk_x, -gamma) e(C, -delta) = 1: the
+ * key's constants are negated at generation, so the proof's words go to
+ * memory as they are (A and B in one calldatacopy).
  * Memory layout of the pairing input (768 bytes at 0x000):
- *   0x000 -A.x, -A.y     0x040 B (x.c1 x.c0 y.c1 y.c0, straight from calldata)
- *   0x0c0 alpha1         0x100 beta2
- *   0x180 vk_x           0x1c0 gamma2
- *   0x240 C              0x280 delta2
+ *   0x000 A              0x040 B (x.c1 x.c0 y.c1 y.c0, straight from calldata)
+ *   0x0c0 -alpha1        0x100 beta2
+ *   0x180 vk_x           0x1c0 -gamma2
+ *   0x240 C              0x280 -delta2
  * vk_x is accumulated in place at 0x180 with the ecMul output at 0x1c0
  * (so ecAdd reads 0x180..0x200 in one piece) before gamma2 is stored.
  * ecMul input lives at 0x300..0x360.
@@ -24,8 +28,6 @@
 #include "snark/internal.h"
 #include "snark/solidity.h"
 
-static const char *const Q_HEX =
-    "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
 static const char *const R_HEX =
     "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001";
 
@@ -67,6 +69,8 @@ vr_solidity_write(FILE *f, const struct vr_g16_vk *vk)
 {
     unsigned char g1[64], g2[128];
     size_t n = vk->npublic;
+    vr_g1_affine na;
+    vr_g2_affine nq;
 
     fprintf(f,
         "// SPDX-License-Identifier: MIT\n"
@@ -103,20 +107,21 @@ vr_solidity_write(FILE *f, const struct vr_g16_vk *vk)
             "0x180, 0x40))\n"
             "            }\n", f);
     }
-    fprintf(f,
-        "            // -A: a y >= q wraps to a value >= q, which 0x08 refuses\n"
-        "            mstore(0x000, calldataload(0x04))\n"
-        "            mstore(0x020, sub(%s, calldataload(0x24)))\n"
-        "            calldatacopy(0x040, 0x44, 0x80)\n", Q_HEX);
-    vr_g16_enc_g1(g1, &vk->alpha1);
-    store(f, 0x0c0, g1, 2, "alpha1");
+    fputs("            // A, B\n"
+        "            calldatacopy(0x000, 0x04, 0xc0)\n", f);
+    vr_g1_affine_neg(&na, &vk->alpha1);
+    vr_g16_enc_g1(g1, &na);
+    store(f, 0x0c0, g1, 2, "-alpha1");
     vr_g16_enc_g2(g2, &vk->beta2);
     store(f, 0x100, g2, 4, "beta2");
-    vr_g16_enc_g2(g2, &vk->gamma2);
-    store(f, 0x1c0, g2, 4, "gamma2");
-    fputs("            calldatacopy(0x240, 0xc4, 0x40)\n", f);
-    vr_g16_enc_g2(g2, &vk->delta2);
-    store(f, 0x280, g2, 4, "delta2");
+    vr_g2_affine_neg(&nq, &vk->gamma2);
+    vr_g16_enc_g2(g2, &nq);
+    store(f, 0x1c0, g2, 4, "-gamma2");
+    fputs("            // C\n"
+        "            calldatacopy(0x240, 0xc4, 0x40)\n", f);
+    vr_g2_affine_neg(&nq, &vk->delta2);
+    vr_g16_enc_g2(g2, &nq);
+    store(f, 0x280, g2, 4, "-delta2");
     fputs("            ok := and(ok, staticcall(gas(), 0x08, 0x000, 0x300, "
         "0x000, 0x20))\n"
         "            mstore(0x000, and(ok, mload(0x000)))\n"

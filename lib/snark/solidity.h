@@ -8,8 +8,8 @@
  * (G2 coordinates in the EVM's (c1, c0) order), and spends its gas in the
  * BN254 precompiles: per public signal one ecMul (0x07) and one ecAdd
  * (0x06), then one pairing check (0x08) of four pairs
- * (-A, B) (alpha, beta) (vk_x, gamma) (C, delta); every key constant is
- * inlined.  It returns false for a public signal >= r and for anything a
+ * (A, B) (-alpha, beta) (vk_x, -gamma) (C, -delta); every key constant is
+ * inlined (negated where shown).  It returns false for a public signal >= r and for anything a
  * precompile refuses (coordinates >= p, points off the curve, B outside
  * G2).
  */

@@ -75,6 +75,12 @@ vr_snark_slurp(unsigned char **buf, size_t *len, FILE *f)
     return VR_OK;
 }
 
+int
+vr_snark_read_all(unsigned char **buf, size_t *len, FILE *f)
+{
+    return vr_snark_slurp(buf, len, f);
+}
+
 uint32_t
 vr_cur_u32(struct vr_cur *c)
 {

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util_test.h"
 #include "vr.h"
@@ -574,8 +575,228 @@ suite(void)
     return s;
 }
 
-int
-main(void)
+
+/*
+ * Developer driver, for tests/cli/groth16.sh and bench/groth16.sh (not a
+ * user tool: vr-circuit, vr-prove and vr-verify come later):
+ *   check_groth16 prove ZKEY WTNS PROOF_JSON PUBLIC_JSON [NTHREADS]
+ *   check_groth16 verify VK_JSON PUBLIC_JSON PROOF_JSON
+ *   check_groth16 setup R1CS ZKEY VK_JSON [NTHREADS]
+ *   check_groth16 vkey ZKEY VK_JSON
+ *   check_groth16 solidity VK_JSON SOL
+ *   check_groth16 calldata PROOF_JSON PUBLIC_JSON
+ * Exit 0 ok, 1 proof rejected, 2 usage, 3 bad input, 4 I/O.
+ * With no arguments it runs the unit tests.
+ */
+static unsigned char *
+drv_slurp(const char *path, size_t *len)
 {
+    FILE *f = fopen(path, "rb");
+    unsigned char *buf;
+
+    if (f == NULL) {
+        perror(path);
+        exit(VR_EXIT_SYS);
+    }
+    if (vr_snark_read_all(&buf, len, f) != VR_OK) {
+        fprintf(stderr, "%s: read error\n", path);
+        exit(VR_EXIT_SYS);
+    }
+    fclose(f);
+    return buf;
+}
+
+static void
+drv_check(int rc, const char *path)
+{
+    if (rc == VR_OK)
+        return;
+    fprintf(stderr, "check_groth16: %s: %s%s%s\n", path, vr_strerror(rc),
+        *vr_snark_errmsg() ? ": " : "", vr_snark_errmsg());
+    exit(vr_exit_code(rc));
+}
+
+static FILE *
+drv_out(const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+
+    if (f == NULL) {
+        perror(path);
+        exit(VR_EXIT_SYS);
+    }
+    return f;
+}
+
+static void
+drv_close(FILE *f, const char *path)
+{
+    if (fflush(f) != 0 || ferror(f) || (f != stdout && fclose(f) != 0)) {
+        fprintf(stderr, "check_groth16: %s: write error\n", path);
+        exit(VR_EXIT_SYS);
+    }
+}
+
+static double
+drv_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int
+driver(int argc, char **argv)
+{
+    const char *cmd = argv[1];
+    size_t len, len2;
+    unsigned char *buf, *buf2;
+    int rc;
+
+    if (strcmp(cmd, "prove") == 0 && (argc == 6 || argc == 7)) {
+        struct vr_g16_pk pk;
+        struct vr_g16_proof pi;
+        vr_fr *w;
+        size_t nw;
+        int nt = argc == 7 ? atoi(argv[6]) : 1;
+        double t0, t1, t2;
+        FILE *f;
+
+        t0 = drv_now();
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_zkey_parse(&pk, buf, len), argv[2]);
+        free(buf);
+        buf = drv_slurp(argv[3], &len);
+        drv_check(vr_wtns_parse(&w, &nw, buf, len), argv[3]);
+        free(buf);
+        t1 = drv_now();
+        drv_check(vr_g16_prove(&pi, &pk, w, nw, nt < 1 ? 1 : nt), "prove");
+        t2 = drv_now();
+        fprintf(stderr, "check_groth16: load %.3f s, prove %.3f s\n",
+            t1 - t0, t2 - t1);
+        f = drv_out(argv[4]);
+        drv_check(vr_g16_proof_json_write(f, &pi), argv[4]);
+        drv_close(f, argv[4]);
+        f = drv_out(argv[5]);
+        drv_check(vr_g16_public_json_write(f, w + 1, pk.npublic), argv[5]);
+        drv_close(f, argv[5]);
+        vr_memzero_explicit(w, nw * sizeof(vr_fr));
+        free(w);
+        vr_g16_pk_free(&pk);
+        return 0;
+    }
+    if (strcmp(cmd, "verify") == 0 && argc == 5) {
+        struct vr_g16_vk vk;
+        struct vr_g16_pvk pvk;
+        struct vr_g16_proof pi;
+        vr_fr *pub;
+        size_t npub;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_g16_vk_json_parse(&vk, (char *)buf, len), argv[2]);
+        free(buf);
+        buf = drv_slurp(argv[3], &len);
+        drv_check(vr_g16_public_json_parse(&pub, &npub, (char *)buf, len),
+            argv[3]);
+        free(buf);
+        buf = drv_slurp(argv[4], &len);
+        drv_check(vr_g16_proof_json_parse(&pi, (char *)buf, len), argv[4]);
+        free(buf);
+        drv_check(vr_g16_prepare(&pvk, &vk), argv[2]);
+        rc = vr_g16_verify(&pvk, &pi, pub, npub);
+        if (rc == VR_ESHAPE) {
+            fprintf(stderr, "check_groth16: %zu public signals, key wants "
+                "%u\n", npub, vk.npublic);
+            return VR_EXIT_DATA;
+        }
+        printf("%s\n", rc == VR_OK ? "OK" : "REJECT");
+        free(pub);
+        vr_g16_pvk_free(&pvk);
+        vr_g16_vk_free(&vk);
+        return rc == VR_OK ? 0 : VR_EXIT_REJECT;
+    }
+    if (strcmp(cmd, "setup") == 0 && (argc == 5 || argc == 6)) {
+        struct vr_r1cs r;
+        struct vr_g16_pk pk;
+        struct vr_g16_vk vk;
+        int nt = argc == 6 ? atoi(argv[5]) : 1;
+        double t0;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_r1cs_parse(&r, buf, len), argv[2]);
+        free(buf);
+        t0 = drv_now();
+        drv_check(vr_g16_setup(&pk, &vk, &r, nt < 1 ? 1 : nt), "setup");
+        fprintf(stderr, "check_groth16: setup %.3f s\n", drv_now() - t0);
+        f = drv_out(argv[3]);
+        drv_check(vr_zkey_write(f, &pk), argv[3]);
+        drv_close(f, argv[3]);
+        f = drv_out(argv[4]);
+        drv_check(vr_g16_vk_json_write(f, &vk), argv[4]);
+        drv_close(f, argv[4]);
+        vr_g16_pk_free(&pk);
+        vr_g16_vk_free(&vk);
+        vr_r1cs_free(&r);
+        return 0;
+    }
+    if (strcmp(cmd, "vkey") == 0 && argc == 4) {
+        struct vr_g16_pk pk;
+        struct vr_g16_vk vk;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_zkey_parse(&pk, buf, len), argv[2]);
+        free(buf);
+        drv_check(vr_g16_pk_vk(&vk, &pk), argv[2]);
+        f = drv_out(argv[3]);
+        drv_check(vr_g16_vk_json_write(f, &vk), argv[3]);
+        drv_close(f, argv[3]);
+        vr_g16_pk_free(&pk);
+        vr_g16_vk_free(&vk);
+        return 0;
+    }
+    if (strcmp(cmd, "solidity") == 0 && argc == 4) {
+        struct vr_g16_vk vk;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_g16_vk_json_parse(&vk, (char *)buf, len), argv[2]);
+        free(buf);
+        f = drv_out(argv[3]);
+        drv_check(vr_solidity_write(f, &vk), argv[3]);
+        drv_close(f, argv[3]);
+        vr_g16_vk_free(&vk);
+        return 0;
+    }
+    if (strcmp(cmd, "calldata") == 0 && argc == 4) {
+        struct vr_g16_proof pi;
+        vr_fr *pub;
+        size_t npub;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_g16_proof_json_parse(&pi, (char *)buf, len), argv[2]);
+        buf2 = drv_slurp(argv[3], &len2);
+        drv_check(vr_g16_public_json_parse(&pub, &npub, (char *)buf2, len2),
+            argv[3]);
+        drv_check(vr_solidity_calldata(stdout, &pi, pub, npub), "stdout");
+        putchar('\n');
+        drv_close(stdout, "stdout");
+        free(buf);
+        free(buf2);
+        free(pub);
+        return 0;
+    }
+    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|vkey|solidity|"
+        "calldata] ...\n");
+    return VR_EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc > 1)
+        return driver(argc, argv);
     return vr_test_run(suite());
 }
