@@ -19,6 +19,8 @@
 
 #define VEC "reference/zk/vectors/groth16/"
 
+__extension__ typedef unsigned __int128 u128;
+
 static unsigned char *
 slurp(const char *rel, size_t *len)
 {
@@ -554,6 +556,300 @@ START_TEST(test_solidity_calldata)
 }
 END_TEST
 
+/* x^3 + x + 5 = out (public output), x private; extra copies of x^2
+ * chained k more times so the domain can grow. */
+static void
+cubic_circuit(struct vr_r1cs *r, int extra)
+{
+    struct vr_lc a = {0}, b = {0}, c = {0};
+    vr_fr five;
+    int64_t x2, x3, prev;
+
+    ck_assert_int_eq(vr_r1cs_init(r, 1, 0, 1), VR_OK);
+    x2 = vr_r1cs_alloc(r);
+    x3 = vr_r1cs_alloc(r);
+    vr_lc_add_i64(&a, 2, 1);
+    vr_lc_add_i64(&b, 2, 1);
+    vr_lc_add_i64(&c, (uint32_t)x2, 1);
+    vr_r1cs_add(r, &a, &b, &c);
+    vr_lc_clear(&a); vr_lc_clear(&c);
+    vr_lc_add_i64(&a, (uint32_t)x2, 1);
+    vr_lc_add_i64(&c, (uint32_t)x3, 1);
+    vr_r1cs_add(r, &a, &b, &c);
+    vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+    vr_fr_from_u64(&five, 5);
+    vr_lc_add_i64(&a, 2, 1);
+    vr_lc_add_i64(&a, (uint32_t)x3, 1);
+    vr_lc_add_const(&a, &five);
+    vr_lc_add_i64(&b, 0, 1);
+    vr_lc_add_i64(&c, 1, 1);
+    vr_r1cs_add(r, &a, &b, &c);
+    // y_{k+1} = y_k * x, starting from x^3.
+    prev = x3;
+    for (int k = 0; k < extra; k++) {
+        int64_t y = vr_r1cs_alloc(r);
+        vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+        vr_lc_add_i64(&a, (uint32_t)prev, 1);
+        vr_lc_add_i64(&b, 2, 1);
+        vr_lc_add_i64(&c, (uint32_t)y, 1);
+        vr_r1cs_add(r, &a, &b, &c);
+        prev = y;
+    }
+    vr_lc_free(&a); vr_lc_free(&b); vr_lc_free(&c);
+}
+
+static vr_fr *
+cubic_witness(const struct vr_r1cs *r, uint64_t x)
+{
+    vr_fr *w = calloc(r->nwires, sizeof(vr_fr)), t;
+
+    w[0] = vr_fr_one;
+    vr_fr_from_u64(&w[2], x);
+    vr_fr_mul(&w[3], &w[2], &w[2]);
+    vr_fr_mul(&w[4], &w[3], &w[2]);
+    vr_fr_from_u64(&t, 5);
+    vr_fr_add(&w[1], &w[4], &w[2]);
+    vr_fr_add(&w[1], &w[1], &t);
+    for (uint32_t i = 5; i < r->nwires; i++)
+        vr_fr_mul(&w[i], &w[i - 1], &w[2]);
+    return w;
+}
+
+/* Builder circuit: setup, prove, verify; every byte of the proof flipped,
+ * each public signal changed, another key, batch verification. */
+START_TEST(test_builder_prove_verify)
+{
+    struct vr_r1cs r;
+    struct vr_g16_pk pk, pk2;
+    struct vr_g16_vk vk, vk2;
+    struct vr_g16_pvk pvk, pvk2;
+    struct vr_g16_proof pi, bad, batch[4];
+    unsigned char enc[VR_G16_PROOF_BYTES];
+    vr_fr *w, pub[4], t;
+    size_t nbad;
+
+    cubic_circuit(&r, 6);
+    w = cubic_witness(&r, 3);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &nbad), VR_OK);
+    ck_assert_int_eq(vr_g16_setup(&pk, &vk, &r, 2), VR_OK);
+    ck_assert_int_eq(pk.npublic, 1);
+    ck_assert_int_eq(pk.n, 16);         /* 9 constraints + 1 public */
+    ck_assert_int_eq(vr_g16_prepare(&pvk, &vk), VR_OK);
+    ck_assert_int_eq(vr_g16_prove(&pi, &pk, w, r.nwires, 2), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, &w[1], 1), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, &w[1], 2), VR_ESHAPE);
+    // A changed public signal.
+    vr_fr_add(&t, &w[1], &vr_fr_one);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, &t, 1), VR_EREJECT);
+    // Every byte of the encoded proof, each bit in turn across bytes:
+    // either the decoder refuses it or the verifier rejects it.
+    vr_g16_proof_to_bytes(enc, &pi);
+    ck_assert_int_eq(vr_g16_proof_from_bytes(&bad, enc), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, &w[1], 1), VR_OK);
+    for (int i = 0; i < VR_G16_PROOF_BYTES; i++) {
+        enc[i] ^= (unsigned char)(1u << (i % 8));
+        if (vr_g16_proof_from_bytes(&bad, enc) == VR_OK)
+            ck_assert_msg(vr_g16_verify(&pvk, &bad, &w[1], 1) == VR_EREJECT,
+                "byte %d flipped accepted", i);
+        enc[i] ^= (unsigned char)(1u << (i % 8));
+    }
+    // A witness that does not satisfy the circuit gives a bad proof.
+    vr_fr_add(&w[5], &w[5], &vr_fr_one);
+    ck_assert_int_eq(vr_r1cs_check(&r, w, &nbad), VR_EREJECT);
+    ck_assert_int_eq((int)nbad, 3);
+    ck_assert_int_eq(vr_g16_prove(&bad, &pk, w, r.nwires, 1), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, &w[1], 1), VR_EREJECT);
+    vr_fr_sub(&w[5], &w[5], &vr_fr_one);
+    // Another key of the same circuit rejects the proof.
+    ck_assert_int_eq(vr_g16_setup(&pk2, &vk2, &r, 1), VR_OK);
+    ck_assert_int_eq(vr_g16_prepare(&pvk2, &vk2), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk2, &pi, &w[1], 1), VR_EREJECT);
+    // Batch: four proofs for x = 1..4, then one with a wrong signal.
+    for (int j = 0; j < 4; j++) {
+        vr_fr *wj = cubic_witness(&r, (uint64_t)j + 1);
+        ck_assert_int_eq(vr_g16_prove(&batch[j], &pk, wj, r.nwires, 1), VR_OK);
+        pub[j] = wj[1];
+        free(wj);
+    }
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk, batch, pub, 1, 4), VR_OK);
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk, batch, pub, 1, 0), VR_OK);
+    vr_fr_add(&pub[2], &pub[2], &vr_fr_one);
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk, batch, pub, 1, 4), VR_EREJECT);
+    vr_fr_sub(&pub[2], &pub[2], &vr_fr_one);
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk2, batch, pub, 1, 4),
+        VR_EREJECT);
+    batch[1] = batch[0];
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk, batch, pub, 1, 4), VR_EREJECT);
+
+    vr_g16_pvk_free(&pvk);
+    vr_g16_pvk_free(&pvk2);
+    vr_g16_pk_free(&pk);
+    vr_g16_pk_free(&pk2);
+    vr_g16_vk_free(&vk);
+    vr_g16_vk_free(&vk2);
+    free(w);
+    vr_r1cs_free(&r);
+}
+END_TEST
+
+/* Known toxic waste: our setup on the vectors' circuit gives keys whose
+ * zkey round-trips and whose proofs the verifier accepts; with r = s = 0
+ * the proof is a pure function of the key and witness. */
+START_TEST(test_setup_roundtrip)
+{
+    size_t len, nw, olen;
+    unsigned char *buf = slurp(VEC "circuit.r1cs", &len);
+    struct vr_r1cs r;
+    struct vr_g16_pk pk, pk2;
+    struct vr_g16_vk vk, vk2;
+    struct vr_g16_pvk pvk;
+    struct vr_g16_proof pi, pi2;
+    vr_fr toxic[5], zero = vr_fr_zero, *w;
+    char *out;
+    FILE *f;
+
+    ck_assert_int_eq(vr_r1cs_parse(&r, buf, len), VR_OK);
+    free(buf);
+    for (int i = 0; i < 5; i++)
+        vr_fr_from_u64(&toxic[i], 1000003u * (uint64_t)(i + 2));
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk, &vk, &r, toxic, 1), VR_OK);
+    ck_assert_int_eq(pk.n, 8);
+    ck_assert_int_eq((int)pk.ncoef, 12);
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_zkey_write(f, &pk), VR_OK);
+    fclose(f);
+    ck_assert_int_eq(vr_zkey_parse(&pk2, (unsigned char *)out, olen), VR_OK);
+    free(out);
+    ck_assert_int_eq(vr_g16_pk_vk(&vk2, &pk2), VR_OK);
+    w = load_wtns(&nw);
+    ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw, &zero, &zero, 1), VR_OK);
+    ck_assert_int_eq(vr_g16_prove_rs(&pi2, &pk2, w, nw, &zero, &zero, 1), VR_OK);
+    ck_assert(vr_g1_affine_eq(&pi.a, &pi2.a) && vr_g1_affine_eq(&pi.c, &pi2.c));
+    ck_assert_int_eq(vr_g16_prepare(&pvk, &vk2), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
+    ck_assert_int_eq(vr_g16_prove(&pi, &pk2, w, nw, 1), VR_OK);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
+    // tau in the domain is refused (it would divide by zero).
+    toxic[0] = vr_fr_one;
+    vr_g16_pk_free(&pk2);
+    vr_g16_vk_free(&vk2);
+    toxic[1] = vr_fr_zero;
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
+    vr_g16_pvk_free(&pvk);
+    vr_g16_pk_free(&pk);
+    vr_g16_vk_free(&vk);
+    free(w);
+    vr_r1cs_free(&r);
+}
+END_TEST
+
+/* Proofs on the snarkjs vectors: proof.json and proof_rs0.json verify;
+ * points off the curve, outside G2, non-canonical are refused. */
+START_TEST(test_verify_vectors)
+{
+    size_t len, npub;
+    unsigned char *buf = slurp(VEC "verification_key.json", &len), enc[256];
+    struct vr_g16_vk vk;
+    struct vr_g16_pvk pvk;
+    struct vr_g16_proof pi, bad;
+    vr_fr *pub;
+    const struct vr_sjson *ev = NULL;
+
+    ck_assert_int_eq(vr_g16_vk_json_parse(&vk, (char *)buf, len), VR_OK);
+    free(buf);
+    ck_assert_int_eq(vr_g16_prepare(&pvk, &vk), VR_OK);
+    buf = slurp(VEC "public.json", &len);
+    ck_assert_int_eq(vr_g16_public_json_parse(&pub, &npub, (char *)buf, len),
+        VR_OK);
+    free(buf);
+    buf = slurp(VEC "proof.json", &len);
+    ck_assert_int_eq(vr_g16_proof_json_parse(&pi, (char *)buf, len), VR_OK);
+    free(buf);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &pi, pub, npub), VR_OK);
+    buf = slurp(VEC "proof_rs0.json", &len);
+    ck_assert_int_eq(vr_g16_proof_json_parse(&bad, (char *)buf, len), VR_OK);
+    free(buf);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, pub, npub), VR_OK);
+    ck_assert_int_eq(vr_g16_verify_batch(&pvk, &pi, pub, npub, 1), VR_OK);
+    // Swap A and C: valid points, wrong proof.
+    bad = pi;
+    bad.a = pi.c;
+    bad.c = pi.a;
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, pub, npub), VR_EREJECT);
+    // Each public signal changed.
+    for (size_t i = 0; i < npub; i++) {
+        vr_fr_add(&pub[i], &pub[i], &vr_fr_one);
+        ck_assert_int_eq(vr_g16_verify(&pvk, &pi, pub, npub), VR_EREJECT);
+        vr_fr_sub(&pub[i], &pub[i], &vr_fr_one);
+    }
+    // The EVM bytes of the proof: the e2e pairing input starts with -A, B.
+    vr_g16_proof_to_bytes(enc, &pi);
+    ev = e2e_get("solidity.abi_calldata_for_proof_json");
+    {
+        char hex[513];
+        for (int i = 0; i < 256; i++)
+            snprintf(hex + 2 * i, 3, "%02x", enc[i]);
+        ck_assert(strncmp(ev->s + 10, hex, 512) == 0);
+    }
+    // Non-canonical: A.x + p (fits in 256 bits? p < 2^254, so yes).
+    {
+        unsigned char e2[256];
+        uint64_t l[4], c = 0;
+        memcpy(e2, enc, 256);
+        vr_fp_to_canonical(l, &pi.a.x);
+        for (int i = 0; i < 4; i++) {
+            u128 s2 = (u128)l[i] + vr_fp_modulus[i] + c;
+            l[i] = (uint64_t)s2;
+            c = (uint64_t)(s2 >> 64);
+        }
+        for (int i = 0; i < 32; i++)
+            e2[i] = (unsigned char)(l[3 - i / 8] >> (8 * (7 - i % 8)));
+        ck_assert_int_eq(vr_g16_proof_from_bytes(&bad, e2), VR_EFORMAT);
+    }
+    // B on the twist but outside G2 (g2.json): decoder and verifier refuse.
+    {
+        size_t glen;
+        char *g = (char *)slurp("reference/zk/vectors/g2.json", &glen);
+        struct vr_sjson_doc d;
+        const struct vr_sjson *hx;
+        unsigned char e2[256];
+        ck_assert_int_eq(vr_sjson_parse(&d, g, glen), VR_OK);
+        hx = vr_sjson_get(vr_sjson_get(d.root, "on_twist_not_in_subgroup"),
+            "point_evm");
+        memcpy(e2, enc, 256);
+        for (int i = 0; i < 128; i++) {
+            unsigned v;
+            sscanf(hx->s + 2 * i, "%2x", &v);
+            e2[64 + i] = (unsigned char)v;
+        }
+        ck_assert_int_eq(vr_g16_proof_from_bytes(&bad, e2), VR_EFORMAT);
+        ck_assert_str_eq(vr_snark_errmsg(), "G2 point not in the subgroup G2");
+        bad = pi;
+        ck_assert_int_eq(vr_fp_from_bytes_be(&bad.b.x.c1, e2 + 64), VR_OK);
+        ck_assert_int_eq(vr_fp_from_bytes_be(&bad.b.x.c0, e2 + 96), VR_OK);
+        ck_assert_int_eq(vr_fp_from_bytes_be(&bad.b.y.c1, e2 + 128), VR_OK);
+        ck_assert_int_eq(vr_fp_from_bytes_be(&bad.b.y.c0, e2 + 160), VR_OK);
+        ck_assert(vr_g2_affine_is_on_curve(&bad.b));
+        ck_assert_int_eq(vr_g16_verify(&pvk, &bad, pub, npub), VR_EREJECT);
+        ck_assert_int_eq(vr_g16_verify_batch(&pvk, &bad, pub, npub, 1),
+            VR_EREJECT);
+        vr_sjson_free(&d);
+        free(g);
+    }
+    // A point off the curve given directly to the verifier.
+    bad = pi;
+    vr_fp_add(&bad.a.y, &bad.a.y, &vr_fp_one);
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, pub, npub), VR_EREJECT);
+    bad = pi;
+    bad.c.x = vr_fp_zero;
+    bad.c.y = vr_fp_zero;
+    ck_assert_int_eq(vr_g16_verify(&pvk, &bad, pub, npub), VR_EREJECT);
+    free(pub);
+    vr_g16_pvk_free(&pvk);
+    vr_g16_vk_free(&vk);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -571,6 +867,9 @@ suite(void)
     tcase_add_test(tc, test_prove_rs0);
     tcase_add_test(tc, test_json_files);
     tcase_add_test(tc, test_solidity_calldata);
+    tcase_add_test(tc, test_builder_prove_verify);
+    tcase_add_test(tc, test_setup_roundtrip);
+    tcase_add_test(tc, test_verify_vectors);
     suite_add_tcase(s, tc);
     return s;
 }
