@@ -12,6 +12,7 @@
 #include "base/mem.h"
 #include "base/rng.h"
 #include "field/fr.h"
+#include "snark/g16stream.h"
 #include "snark/groth16.h"
 #include "snark/sjson.h"
 #include "snark/solidity.h"
@@ -850,6 +851,137 @@ START_TEST(test_verify_vectors)
 }
 END_TEST
 
+/* Streams "pk", "vk", "proofs": round trips, and every truncation and a
+ * corrupted point refused. */
+START_TEST(test_streams)
+{
+    struct vr_g16_pk pk, pk2;
+    struct vr_g16_vk vk, vk2;
+    struct vr_g16_pvk pvk;
+    struct vr_g16_proof pi[2], *rp;
+    unsigned char *buf;
+    size_t len, nw, olen[3], n;
+    char *out[3];
+    vr_fr *w, pub[2], *rpub, zero = vr_fr_zero;
+    uint32_t np;
+    struct vr_writer wr;
+    struct vr_reader rd;
+    FILE *f;
+
+    load_pk(&pk, &buf, &len);
+    free(buf);
+    w = load_wtns(&nw);
+    ck_assert_int_eq(vr_g16_pk_vk(&vk, &pk), VR_OK);
+    f = open_memstream(&out[0], &olen[0]);
+    vr_writer_init(&wr, f);
+    ck_assert_int_eq(vr_g16_pk_write(&wr, &pk, NULL, "check_groth16"), VR_OK);
+    fclose(f);
+    f = open_memstream(&out[1], &olen[1]);
+    vr_writer_init(&wr, f);
+    ck_assert_int_eq(vr_g16_vk_write(&wr, &vk, NULL, "check_groth16"), VR_OK);
+    fclose(f);
+    ck_assert_int_eq(vr_g16_prove_rs(&pi[0], &pk, w, nw, &zero, &zero, 1),
+        VR_OK);
+    ck_assert_int_eq(vr_g16_prove(&pi[1], &pk, w, nw, 1), VR_OK);
+    pub[0] = w[1];
+    pub[1] = w[2];
+    f = open_memstream(&out[2], &olen[2]);
+    vr_writer_init(&wr, f);
+    ck_assert_int_eq(vr_g16_proofs_header(&wr, 2, NULL, "check_groth16"),
+        VR_OK);
+    ck_assert_int_eq(vr_g16_proofs_put(&wr, &pi[0], pub, 2, 1), VR_OK);
+    ck_assert_int_eq(vr_g16_proofs_put(&wr, &pi[1], pub, 2, 1), VR_OK);
+    ck_assert_int_eq(vr_writer_end(&wr), VR_OK);
+    fclose(f);
+
+    // pk: read back, prove with it (r = s = 0: the same proof).
+    f = fmemopen(out[0], olen[0], "rb");
+    ck_assert_int_eq(vr_reader_open(&rd, f, "pk"), VR_OK);
+    ck_assert_msg(vr_g16_pk_read(&pk2, &rd) == VR_OK, "%s", rd.msg);
+    vr_reader_free(&rd);
+    fclose(f);
+    {
+        struct vr_g16_proof q;
+        ck_assert_int_eq(vr_g16_prove_rs(&q, &pk2, w, nw, &zero, &zero, 1),
+            VR_OK);
+        ck_assert(vr_g1_affine_eq(&q.a, &pi[0].a) &&
+            vr_g2_affine_eq(&q.b, &pi[0].b) && vr_g1_affine_eq(&q.c, &pi[0].c));
+    }
+    vr_g16_pk_free(&pk2);
+    // vk and proofs: every proof verifies with the streamed key.
+    f = fmemopen(out[1], olen[1], "rb");
+    ck_assert_int_eq(vr_reader_open(&rd, f, "vk"), VR_OK);
+    ck_assert_msg(vr_g16_vk_read(&vk2, &rd) == VR_OK, "%s", rd.msg);
+    vr_reader_free(&rd);
+    fclose(f);
+    ck_assert_int_eq(vr_g16_prepare(&pvk, &vk2), VR_OK);
+    f = fmemopen(out[2], olen[2], "rb");
+    ck_assert_int_eq(vr_reader_open(&rd, f, "proofs"), VR_OK);
+    ck_assert_int_eq(vr_g16_proofs_npublic(&rd, &np), VR_OK);
+    ck_assert_int_eq(np, 2);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(vr_g16_proofs_next(&rd, np, &rp, &rpub, &n), 1);
+        ck_assert_int_eq((int)n, 1);
+        ck_assert_int_eq(vr_g16_verify(&pvk, rp, rpub, np), VR_OK);
+        free(rp);
+        free(rpub);
+    }
+    ck_assert_int_eq(vr_g16_proofs_next(&rd, np, &rp, &rpub, &n), 0);
+    vr_reader_free(&rd);
+    fclose(f);
+    // Truncated anywhere: an error, never a crash or a whole key.
+    for (int k = 0; k < 3; k++) {
+        size_t step = olen[k] / 97 + 1;
+        for (size_t m = 0; m < olen[k]; m += step) {
+            int rc;
+            f = fmemopen(out[k], m ? m : 1, "rb");
+            rc = vr_reader_open(&rd, f, NULL);
+            if (rc == VR_OK && k == 0) {
+                rc = vr_g16_pk_read(&pk2, &rd);
+            } else if (rc == VR_OK && k == 1) {
+                rc = vr_g16_vk_read(&vk2, &rd);
+                if (rc == VR_OK)
+                    vr_g16_vk_free(&vk2);
+            } else if (rc == VR_OK) {
+                do {
+                    rc = vr_g16_proofs_next(&rd, 2, &rp, &rpub, &n);
+                    if (rc == 1) {
+                        free(rp);
+                        free(rpub);
+                    }
+                } while (rc == 1);
+            }
+            ck_assert_msg(rc < 0, "stream %d cut at %zu accepted", k, m);
+            vr_reader_free(&rd);
+            fclose(f);
+        }
+    }
+    // A flipped byte inside the vk's alpha1 point.
+    {
+        char *hit = memmem(out[1], olen[1], "alpha1", 6);
+        unsigned char a[64];
+        char *at;
+        vr_g1_affine_to_bytes_be(a, &vk.alpha1);
+        at = memmem(hit, olen[1] - (size_t)(hit - out[1]), a, 64);
+        ck_assert(at != NULL);
+        at[40] ^= 4;
+        f = fmemopen(out[1], olen[1], "rb");
+        ck_assert_int_eq(vr_reader_open(&rd, f, "vk"), VR_OK);
+        ck_assert_int_eq(vr_g16_vk_read(&vk2, &rd), VR_EFORMAT);
+        ck_assert(strstr(rd.msg, "alpha1") != NULL);
+        vr_reader_free(&rd);
+        fclose(f);
+    }
+    for (int k = 0; k < 3; k++)
+        free(out[k]);
+    vr_g16_pvk_free(&pvk);
+    vr_g16_vk_free(&vk2);
+    vr_g16_vk_free(&vk);
+    vr_g16_pk_free(&pk);
+    free(w);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -870,6 +1002,7 @@ suite(void)
     tcase_add_test(tc, test_builder_prove_verify);
     tcase_add_test(tc, test_setup_roundtrip);
     tcase_add_test(tc, test_verify_vectors);
+    tcase_add_test(tc, test_streams);
     suite_add_tcase(s, tc);
     return s;
 }
