@@ -9,6 +9,7 @@
 
 #include "vr.h"
 #include "base/mem.h"
+#include "pairing/pairing.h"
 #include "snark/groth16.h"
 #include "snark/internal.h"
 #include "snark/sjson.h"
@@ -291,7 +292,29 @@ vr_g16_vk_json_write(FILE *f, const struct vr_g16_vk *vk)
     wg2(f, " ", &vk->gamma2);
     fputs(",\n \"vk_delta_2\": ", f);
     wg2(f, " ", &vk->delta2);
-    fputs(",\n \"IC\": [", f);
+    fputs(",\n \"vk_alphabeta_12\": [", f);
+    {
+        // e(alpha1, beta2) in snarkjs's GT convention (pairing.h), as
+        // [[c0.b0, c0.b1, c0.b2], [c1.b0, c1.b1, c1.b2]] of [a0, a1].
+        vr_fp12 ab;
+        const vr_fp6 *h[2];
+        vr_pairing(&ab, &vk->alpha1, &vk->beta2);
+        h[0] = &ab.c0;
+        h[1] = &ab.c1;
+        for (int i = 0; i < 2; i++) {
+            const vr_fp2 *b[3] = {&h[i]->c0, &h[i]->c1, &h[i]->c2};
+            fputs(i ? ",\n  [" : "\n  [", f);
+            for (int j = 0; j < 3; j++) {
+                fputs(j ? ",\n   [\n    " : "\n   [\n    ", f);
+                wfp(f, &b[j]->c0);
+                fputs(",\n    ", f);
+                wfp(f, &b[j]->c1);
+                fputs("\n   ]", f);
+            }
+            fputs("\n  ]", f);
+        }
+    }
+    fputs("\n ],\n \"IC\": [", f);
     for (uint32_t i = 0; i <= vk->npublic; i++) {
         fputs(i ? ",\n  " : "\n  ", f);
         wg1(f, "  ", &vk->ic[i]);

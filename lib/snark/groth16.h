@@ -158,7 +158,8 @@ int vr_g16_public_json_parse(vr_fr **pub, size_t *npub, const char *text,
     size_t len);
 int vr_g16_public_json_write(FILE *f, const vr_fr *pub, size_t npub);
 int vr_g16_vk_json_parse(struct vr_g16_vk *vk, const char *text, size_t len);
-/* Writes vk_alphabeta_12 as snarkjs does when ab is not NULL. */
+/* Writes vk_alphabeta_12 = e(alpha1, beta2) as snarkjs does, so the file
+ * matches snarkjs's `zkey export verificationkey` byte for byte. */
 int vr_g16_vk_json_write(FILE *f, const struct vr_g16_vk *vk);
 
 /*

@@ -518,6 +518,13 @@ START_TEST(test_json_files)
     ck_assert_int_eq(vk.npublic, 2);
     ck_g1(&vk.ic[1], "zkey.IC.1");
     ck_g2(&vk.delta2, "zkey.header.delta2");
+    // Written back (with vk_alphabeta_12) byte for byte.
+    f = open_memstream(&out, &olen);
+    ck_assert_int_eq(vr_g16_vk_json_write(f, &vk), VR_OK);
+    fclose(f);
+    ck_assert_msg(olen == len && memcmp(out, buf, len) == 0, "vk json:\n%s",
+        out);
+    free(out);
     vr_g16_vk_free(&vk);
     free(buf);
 }
