@@ -69,8 +69,8 @@ vr_g16_pk_vk(struct vr_g16_vk *vk, const struct vr_g16_pk *pk)
 
 /* log2 of snarkjs's domain for ncons constraints and npublic signals:
  * 2^(floor(log2(ncons + npublic)) + 1) >= ncons + npublic + 1 rows. */
-static int
-domain_log2(size_t ncons, uint32_t npublic)
+int
+vr_g16_domain_log2(size_t ncons, uint32_t npublic)
 {
     size_t m = ncons + npublic;
     int k = 0;
@@ -275,23 +275,14 @@ rand_fp(vr_fp *l)
     return vr_fp_from_canonical(l, c);
 }
 
-/* out[i] = k[i] G1, affine.  t: the G1 table. */
-static int
-g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
-    int nthreads)
+int
+vr_g16_affine_g1(vr_g1_affine *out, vr_g1 *j, size_t n)
 {
-    vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
-    struct fb_ctx c = {t, NULL, k, j, NULL, n};
     vr_fp l, l2, l3;
     int rc;
 
-    if (j == NULL)
-        return VR_ENOMEM;
-    vr_par_run(fb_task, &c, n < 64 ? 1 : nthreads);
-    if ((rc = rand_fp(&l)) != VR_OK) {
-        free(j);
+    if ((rc = rand_fp(&l)) != VR_OK)
         return rc;
-    }
     vr_fp_sqr(&l2, &l);
     vr_fp_mul(&l3, &l2, &l);
     for (size_t i = 0; i < n; i++) {
@@ -300,8 +291,24 @@ g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
         vr_fp_mul(&j[i].z, &j[i].z, &l);
     }
     vr_g1_to_affine_batch(out, j, n);
-    free(j);
     return VR_OK;
+}
+
+/* out[i] = k[i] G1, affine.  t: the G1 table. */
+static int
+g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
+    int nthreads)
+{
+    vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
+    struct fb_ctx c = {t, NULL, k, j, NULL, n};
+    int rc;
+
+    if (j == NULL)
+        return VR_ENOMEM;
+    vr_par_run(fb_task, &c, n < 64 ? 1 : nthreads);
+    rc = vr_g16_affine_g1(out, j, n);
+    free(j);
+    return rc;
 }
 
 static int
@@ -366,7 +373,7 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
 
     memset(pk, 0, sizeof(*pk));
     memset(vk, 0, sizeof(*vk));
-    k = domain_log2(r->ncons, npub);
+    k = vr_g16_domain_log2(r->ncons, npub);
     if (k > VR_NTT_MAX_LOG2 - 1)     /* H needs the domain of size 2n */
         return VR_ERANGE;
     n = (size_t)1 << k;

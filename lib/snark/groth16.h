@@ -96,6 +96,24 @@ int vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     const struct vr_r1cs *r, const vr_fr toxic[5], int nthreads);
 
 /*
+ * Setup from a snarkjs powers of tau (phase 1, prepared for phase 2:
+ * `snarkjs powersoftau prepare phase2`) and a fresh random delta as our
+ * phase 2, as `snarkjs groth16 setup` + one `zkey contribute` do (gamma is
+ * the G2 generator).  ptau[0..len) is the whole file.  VR_ERANGE if the
+ * circuit needs a larger domain than the file has, VR_EFORMAT (with
+ * vr_snark_errmsg()) for a malformed file or a bad point.  The keys are
+ * only as good as the phase 1 they come from.
+ */
+int vr_g16_setup_ptau(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
+    const struct vr_r1cs *r, const unsigned char *ptau, size_t len,
+    int nthreads);
+/* The same with delta given: delta = 1 gives snarkjs's `groth16 setup`
+ * key (sections 1-9) byte for byte (tests only). */
+int vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
+    const struct vr_r1cs *r, const unsigned char *ptau, size_t len,
+    const vr_fr *delta, int nthreads);
+
+/*
  * Prove with the witness w (nw values, w[0] = 1; nw must equal pk->nvars)
  * and fresh random r, s.  The witness is assumed to satisfy the circuit
  * (vr_r1cs_check); a witness that does not gives a proof that does not

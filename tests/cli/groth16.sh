@@ -78,6 +78,33 @@ expect 1 "$G verify $T/mul1.vk.json $T/sjo.public.json $T/sjo.proof.json"
 expect 0 "$G prove $T/ours.zkey $T/mul1.wtns $T/oo.proof.json $T/oo.public.json"
 expect 0 "$SJ groth16 verify $T/ours.sjvk.json $T/oo.public.json $T/oo.proof.json | grep -q 'OK!'"
 
+# 3b. Setup from snarkjs's powers of tau (phase 1) with our phase 2: with
+#     delta = 1, sections 1-9 are snarkjs's `groth16 setup` output byte for
+#     byte; with a random delta, snarkjs and we prove and verify with it.
+expect 0 "$G setup-ptau $T/mul1.r1cs $T/p.ptau $T/pt1.zkey $T/pt1.vk.json delta-one"
+expect 0 "node -e \"
+const fs = require('fs');
+function secs(f) { const b = fs.readFileSync(f); const r = {}; let o = 12;
+    while (o < b.length) { const id = b.readUInt32LE(o), n = Number(b.readBigUInt64LE(o + 4));
+        r[id] = b.subarray(o + 12, o + 12 + n); o += 12 + n; } return r; }
+const a = secs('$T/pt1.zkey'), b = secs('$T/mul1_0.zkey');
+for (let id = 1; id <= 9; id++) if (!a[id] || Buffer.compare(a[id], b[id]) !== 0) process.exit(1);
+\""
+expect 0 "$G setup-ptau $T/mul1.r1cs $T/p.ptau $T/pt.zkey $T/pt.vk.json"
+expect 0 "$SJ groth16 prove $T/pt.zkey $T/mul1.wtns $T/pt.proof.json $T/pt.public.json &&
+    $SJ groth16 verify $T/pt.vk.json $T/pt.public.json $T/pt.proof.json | grep -q 'OK!'"
+expect 0 "$G verify $T/pt.vk.json $T/pt.public.json $T/pt.proof.json"
+expect 0 "$G prove $T/pt.zkey $T/mul1.wtns $T/pto.proof.json $T/pto.public.json &&
+    $SJ groth16 verify $T/pt.vk.json $T/pto.public.json $T/pto.proof.json | grep -q 'OK!'"
+expect 1 "$G verify $T/pt1.vk.json $T/pt.public.json $T/pt.proof.json"
+# A powers of tau too small for the circuit, and a truncated one.
+expect 0 "$SJ powersoftau new bn128 2 $T/s0.ptau >/dev/null &&
+    $SJ powersoftau prepare phase2 $T/s0.ptau $T/s.ptau >/dev/null"
+expect_err 3 "needs a domain of 2\\^5" "$G setup-ptau $T/mul1.r1cs $T/s.ptau $T/x.zkey $T/x.json"
+expect_err 3 "section 12 missing" "$G setup-ptau $T/mul1.r1cs $T/p0.ptau $T/x.zkey $T/x.json"
+expect_err 3 "truncated|short" "head -c 5000 $T/p.ptau > $T/cut.ptau &&
+    $G setup-ptau $T/mul1.r1cs $T/cut.ptau $T/x.zkey $T/x.json"
+
 # 4. Solidity on the EVM: valid proofs accepted, everything else refused.
 expect 0 "$G solidity $T/mul1.vk.json $T/mul1.sol"
 expect 0 "$G calldata $T/our.proof.json $T/our.public.json > $T/ok.hex &&

@@ -1021,6 +1021,7 @@ suite(void)
  *   check_groth16 prove ZKEY WTNS PROOF_JSON PUBLIC_JSON [NTHREADS]
  *   check_groth16 verify VK_JSON PUBLIC_JSON PROOF_JSON
  *   check_groth16 setup R1CS ZKEY VK_JSON [NTHREADS]
+ *   check_groth16 setup-ptau R1CS PTAU ZKEY VK_JSON [delta-one]
  *   check_groth16 vkey ZKEY VK_JSON
  *   check_groth16 solidity VK_JSON SOL
  *   check_groth16 calldata PROOF_JSON PUBLIC_JSON
@@ -1180,6 +1181,37 @@ driver(int argc, char **argv)
         vr_r1cs_free(&r);
         return 0;
     }
+    if (strcmp(cmd, "setup-ptau") == 0 && (argc == 6 || argc == 7)) {
+        struct vr_r1cs r;
+        struct vr_g16_pk pk;
+        struct vr_g16_vk vk;
+        double t0;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_r1cs_parse(&r, buf, len), argv[2]);
+        free(buf);
+        buf = drv_slurp(argv[3], &len);
+        t0 = drv_now();
+        if (argc == 7 && strcmp(argv[6], "delta-one") == 0)
+            rc = vr_g16_setup_ptau_delta(&pk, &vk, &r, buf, len, &vr_fr_one, 2);
+        else
+            rc = vr_g16_setup_ptau(&pk, &vk, &r, buf, len, 2);
+        drv_check(rc, argv[3]);
+        fprintf(stderr, "check_groth16: setup from ptau %.3f s\n",
+            drv_now() - t0);
+        free(buf);
+        f = drv_out(argv[4]);
+        drv_check(vr_zkey_write(f, &pk), argv[4]);
+        drv_close(f, argv[4]);
+        f = drv_out(argv[5]);
+        drv_check(vr_g16_vk_json_write(f, &vk), argv[5]);
+        drv_close(f, argv[5]);
+        vr_g16_pk_free(&pk);
+        vr_g16_vk_free(&vk);
+        vr_r1cs_free(&r);
+        return 0;
+    }
     if (strcmp(cmd, "vkey") == 0 && argc == 4) {
         struct vr_g16_pk pk;
         struct vr_g16_vk vk;
@@ -1227,7 +1259,7 @@ driver(int argc, char **argv)
         free(pub);
         return 0;
     }
-    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|vkey|solidity|"
+    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|vkey|solidity|"
         "calldata] ...\n");
     return VR_EXIT_USAGE;
 }
