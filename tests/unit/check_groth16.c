@@ -195,7 +195,9 @@ START_TEST(test_r1cs_vectors)
         ck_assert_int_eq(vr_r1cs_parse(&t, b2, len), VR_EFORMAT);
         memcpy(b2, wbuf, wlen);
         memset(b2 + wlen - 32, 0xff, 32);
+        free(w);
         ck_assert_int_eq(vr_wtns_parse(&w, &nw, b2, wlen), VR_EFORMAT);
+        ck_assert(w == NULL);
         free(b2);
     }
     free(w);
@@ -922,6 +924,7 @@ START_TEST(test_streams)
     vr_reader_free(&rd);
     fclose(f);
     ck_assert_int_eq(vr_g16_prepare(&pvk, &vk2), VR_OK);
+    vr_g16_vk_free(&vk2);
     f = fmemopen(out[2], olen[2], "rb");
     ck_assert_int_eq(vr_reader_open(&rd, f, "proofs"), VR_OK);
     ck_assert_int_eq(vr_g16_proofs_npublic(&rd, &np), VR_OK);
@@ -1022,6 +1025,7 @@ suite(void)
  *   check_groth16 verify VK_JSON PUBLIC_JSON PROOF_JSON
  *   check_groth16 setup R1CS ZKEY VK_JSON [NTHREADS]
  *   check_groth16 setup-ptau R1CS PTAU ZKEY VK_JSON [delta-one]
+ *   check_groth16 r1cs R1CS [OUT_R1CS] [WTNS]   (counts; rewrite; check)
  *   check_groth16 vkey ZKEY VK_JSON
  *   check_groth16 solidity VK_JSON SOL
  *   check_groth16 calldata PROOF_JSON PUBLIC_JSON
@@ -1212,6 +1216,42 @@ driver(int argc, char **argv)
         vr_r1cs_free(&r);
         return 0;
     }
+    if (strcmp(cmd, "r1cs") == 0 && argc >= 3 && argc <= 5) {
+        struct vr_r1cs r;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_r1cs_parse(&r, buf, len), argv[2]);
+        free(buf);
+        printf("wires %u public %u (out %u, in %u) private inputs %u "
+            "constraints %zu terms %zu\n", r.nwires, vr_r1cs_npublic(&r),
+            r.npub_out, r.npub_in, r.nprv_in, r.ncons, r.nterms);
+        if (argc >= 4 && strcmp(argv[3], "-") != 0) {
+            f = drv_out(argv[3]);
+            drv_check(vr_r1cs_write(f, &r), argv[3]);
+            drv_close(f, argv[3]);
+        }
+        if (argc == 5) {
+            vr_fr *w;
+            size_t nw, bad;
+            buf = drv_slurp(argv[4], &len);
+            drv_check(vr_wtns_parse(&w, &nw, buf, len), argv[4]);
+            free(buf);
+            if (nw != r.nwires) {
+                fprintf(stderr, "check_groth16: %zu witness values for %u "
+                    "wires\n", nw, r.nwires);
+                return VR_EXIT_DATA;
+            }
+            if (vr_r1cs_check(&r, w, &bad) != VR_OK) {
+                printf("constraint %zu not satisfied\n", bad);
+                return VR_EXIT_REJECT;
+            }
+            printf("satisfied\n");
+            free(w);
+        }
+        vr_r1cs_free(&r);
+        return 0;
+    }
     if (strcmp(cmd, "vkey") == 0 && argc == 4) {
         struct vr_g16_pk pk;
         struct vr_g16_vk vk;
@@ -1259,7 +1299,7 @@ driver(int argc, char **argv)
         free(pub);
         return 0;
     }
-    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|vkey|solidity|"
+    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|r1cs|vkey|solidity|"
         "calldata] ...\n");
     return VR_EXIT_USAGE;
 }
