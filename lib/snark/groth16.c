@@ -154,6 +154,7 @@ struct fb_ctx {
     const vr_g1_affine *t1;     /* FB_ROWS x FB_COLS, or NULL */
     const vr_g2_affine *t2;
     const vr_fr *k;
+    const unsigned char *use;   /* NULL, or 0 where k is structurally 0 */
     vr_g1 *o1;
     vr_g2 *o2;
     size_t n;
@@ -218,6 +219,15 @@ fb_task(void *arg, int tid, int nthreads)
 
     vr_par_range(&lo, &hi, c->n, tid, nthreads);
     for (size_t i = lo; i < hi; i++) {
+        // A wire absent from a matrix has the zero polynomial there: a
+        // fact of the circuit's shape, public, so it may be skipped.
+        if (c->use != NULL && !c->use[i]) {
+            if (c->t1)
+                c->o1[i] = vr_g1_infinity;
+            else
+                c->o2[i] = vr_g2_infinity;
+            continue;
+        }
         if (c->t1)
             fb_g1(&c->o1[i], c->t1, &c->k[i]);
         else
@@ -294,13 +304,13 @@ vr_g16_affine_g1(vr_g1_affine *out, vr_g1 *j, size_t n)
     return VR_OK;
 }
 
-/* out[i] = k[i] G1, affine.  t: the G1 table. */
+/* out[i] = k[i] G1, affine.  t: the G1 table; use as in fb_ctx. */
 static int
-g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
-    int nthreads)
+g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads)
 {
     vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
-    struct fb_ctx c = {t, NULL, k, j, NULL, n};
+    struct fb_ctx c = {t, NULL, k, use, j, NULL, n};
     int rc;
 
     if (j == NULL)
@@ -312,11 +322,11 @@ g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
 }
 
 static int
-g2_fixed(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k, size_t n,
-    int nthreads)
+g2_fixed(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads)
 {
     vr_g2 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g2));
-    struct fb_ctx c = {NULL, t, k, NULL, j, n};
+    struct fb_ctx c = {NULL, t, k, use, NULL, j, n};
     vr_fp l, l2, l3;
     int rc;
 
@@ -370,6 +380,7 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     vr_fr ginv, dinv, t;
     vr_g1_affine *T1 = NULL;
     vr_g2_affine *T2 = NULL;
+    unsigned char *use = NULL;
 
     memset(pk, 0, sizeof(*pk));
     memset(vk, 0, sizeof(*vk));
@@ -402,9 +413,10 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     pk->b2 = vr_mallocarray(nv, sizeof(vr_g2_affine));
     pk->c = vr_mallocarray(nprv ? nprv : 1, sizeof(vr_g1_affine));
     pk->h = vr_mallocarray(n, sizeof(vr_g1_affine));
+    use = vr_callocarray(nv, 3);         /* in A, in B, in any */
     T1 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g1_affine));
     T2 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g2_affine));
-    if (!T1 || !T2 || !L || !tmp || !A || !B || !C || !K || !pk->coef || !pk->ic ||
+    if (!use || !T1 || !T2 || !L || !tmp || !A || !B || !C || !K || !pk->coef || !pk->ic ||
         !pk->a || !pk->b1 || !pk->b2 || !pk->c || !pk->h)
         goto out;
 
@@ -423,21 +435,25 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
                     vr_fr_mul(&t, &e->coef, &L[c]);
                     vr_fr_add(&X[e->wire], &X[e->wire], &t);
                     if (s < 2)
+                        use[(size_t)s * nv + e->wire] = 1;
+                    use[2 * (size_t)nv + e->wire] = 1;
+                    if (s < 2)
                         pk->coef[m++] = (struct vr_g16_coef){(uint32_t)s,
                             (uint32_t)c, e->wire, e->coef};
                 }
             }
         }
         for (uint32_t i = 0; i <= npub; i++) {
+            use[i] = use[2 * (size_t)nv + i] = 1;
             vr_fr_add(&A[i], &A[i], &L[r->ncons + i]);
             pk->coef[m++] = (struct vr_g16_coef){0,
                 (uint32_t)(r->ncons + i), i, vr_fr_one};
         }
         VR_ASSERT(m == pk->ncoef && r->ncons + npub + 1 == rows);
     }
-    if ((rc = g1_fixed(pk->a, T1, A, nv, nthreads)) != VR_OK ||
-        (rc = g1_fixed(pk->b1, T1, B, nv, nthreads)) != VR_OK ||
-        (rc = g2_fixed(pk->b2, T2, B, nv, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->a, T1, A, use, nv, nthreads)) != VR_OK ||
+        (rc = g1_fixed(pk->b1, T1, B, use + nv, nv, nthreads)) != VR_OK ||
+        (rc = g2_fixed(pk->b2, T2, B, use + nv, nv, nthreads)) != VR_OK)
         goto out;
     // K_i = beta A_i + alpha B_i + C_i, over gamma (public) or delta.
     vr_fr_inv(&ginv, gamma);
@@ -449,14 +465,15 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
         vr_fr_add(&K[i], &K[i], &C[i]);
         vr_fr_mul(&K[i], &K[i], i <= npub ? &ginv : &dinv);
     }
-    if ((rc = g1_fixed(pk->ic, T1, K, (size_t)npub + 1, nthreads)) != VR_OK ||
-        (rc = g1_fixed(pk->c, T1, K + npub + 1, nprv, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->ic, T1, K, NULL, (size_t)npub + 1, nthreads)) !=
+        VR_OK || (rc = g1_fixed(pk->c, T1, K + npub + 1, use + 2 * nv + npub
+        + 1, nprv, nthreads)) != VR_OK)
         goto out;
     // H_j = L^(2n)_(2j+1)(tau) / delta.
     lagrange_at(L, tmp, 2 * n, k + 1, tau);
     for (size_t j = 0; j < n; j++)
         vr_fr_mul(&K[j], &L[2 * j + 1], &dinv);
-    if ((rc = g1_fixed(pk->h, T1, K, n, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->h, T1, K, NULL, n, nthreads)) != VR_OK)
         goto out;
     g1_one(&pk->alpha1, alpha);
     g1_one(&pk->beta1, beta);
@@ -475,6 +492,7 @@ out:
     vr_memzero_explicit(&ginv, sizeof(ginv));
     vr_memzero_explicit(&dinv, sizeof(dinv));
     vr_memzero_explicit(&t, sizeof(t));
+    free(use);
     free(T1);
     free(T2);
     free(L);
