@@ -37,6 +37,11 @@ const fs = require('fs'); const b = fs.readFileSync('$T/pub3.wtns');
 b[b.length - 32] ^= 1; fs.writeFileSync('$T/bad.wtns', b);\""
 expect 0 "$G r1cs $T/pub3.r1cs - $T/bad.wtns > $T/bad.r1cs.out; [ \$? -eq 1 ] &&
     grep -q 'constraint [0-9]* not satisfied' $T/bad.r1cs.out"
+# Our R1CS builder's .r1cs and .wtns (a chain of 100 constraints) pass
+# snarkjs's own checks.
+expect 0 "$G chain 100 $T/chain.r1cs $T/chain.wtns &&
+    $SJ r1cs info $T/chain.r1cs | grep -q 'Constraints: 100' &&
+    $SJ wtns check $T/chain.r1cs $T/chain.wtns | grep -q 'WITNESS IS CORRECT'"
 # A small phase 1 and snarkjs's own circuit setup (with a contribution).
 expect 0 "$SJ powersoftau new bn128 6 $T/p0.ptau >/dev/null &&
     $SJ powersoftau contribute $T/p0.ptau $T/p1.ptau -e=vr >/dev/null &&

@@ -1026,6 +1026,8 @@ suite(void)
  *   check_groth16 setup R1CS ZKEY VK_JSON [NTHREADS]
  *   check_groth16 setup-ptau R1CS PTAU ZKEY VK_JSON [delta-one]
  *   check_groth16 r1cs R1CS [OUT_R1CS] [WTNS]   (counts; rewrite; check)
+ *   check_groth16 chain N R1CS WTNS   (bench circuit: N constraints
+ *       t0 = x x, t_i = t_(i-1) x + i, output y = t_(N-1), x = 7 private)
  *   check_groth16 vkey ZKEY VK_JSON
  *   check_groth16 solidity VK_JSON SOL
  *   check_groth16 calldata PROOF_JSON PUBLIC_JSON
@@ -1252,6 +1254,47 @@ driver(int argc, char **argv)
         vr_r1cs_free(&r);
         return 0;
     }
+    if (strcmp(cmd, "chain") == 0 && argc == 5) {
+        struct vr_r1cs r;
+        struct vr_lc a = {0}, b = {0}, c = {0};
+        long n = atol(argv[2]);
+        vr_fr *w, t;
+        int64_t prev = 2, cur;
+        FILE *f;
+
+        if (n < 1 || n > (1L << 27)) {
+            fprintf(stderr, "check_groth16: chain: N out of range\n");
+            return VR_EXIT_USAGE;
+        }
+        // Wires: 0 one, 1 y (public output), 2 x (private input), t_i.
+        vr_r1cs_init(&r, 1, 0, 1);
+        w = malloc(((size_t)n + 3) * sizeof(vr_fr));
+        w[0] = vr_fr_one;
+        vr_fr_from_u64(&w[2], 7);
+        for (long i = 0; i < n; i++) {
+            cur = i == n - 1 ? 1 : vr_r1cs_alloc(&r);
+            vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+            vr_lc_add_i64(&a, (uint32_t)prev, 1);
+            vr_lc_add_i64(&b, 2, 1);
+            vr_lc_add_i64(&c, (uint32_t)cur, 1);
+            vr_lc_add_i64(&c, 0, -(int64_t)i);
+            drv_check(vr_r1cs_add(&r, &a, &b, &c), "chain");
+            vr_fr_from_u64(&t, (uint64_t)i);
+            vr_fr_mul(&w[cur], &w[prev], &w[2]);
+            vr_fr_add(&w[cur], &w[cur], &t);
+            prev = cur;
+        }
+        vr_lc_free(&a); vr_lc_free(&b); vr_lc_free(&c);
+        f = drv_out(argv[3]);
+        drv_check(vr_r1cs_write(f, &r), argv[3]);
+        drv_close(f, argv[3]);
+        f = drv_out(argv[4]);
+        drv_check(vr_wtns_write(f, w, r.nwires), argv[4]);
+        drv_close(f, argv[4]);
+        free(w);
+        vr_r1cs_free(&r);
+        return 0;
+    }
     if (strcmp(cmd, "vkey") == 0 && argc == 4) {
         struct vr_g16_pk pk;
         struct vr_g16_vk vk;
@@ -1299,7 +1342,7 @@ driver(int argc, char **argv)
         free(pub);
         return 0;
     }
-    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|r1cs|vkey|solidity|"
+    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|r1cs|chain|vkey|solidity|"
         "calldata] ...\n");
     return VR_EXIT_USAGE;
 }
