@@ -295,6 +295,150 @@ START_TEST(test_infinity_and_many)
 }
 END_TEST
 
+START_TEST(test_prepared)
+{
+    enum { N = 14 };
+    static vr_g2_prepared prep[N];
+    vr_g1_affine P[N];
+    vr_g2_affine Q[N];
+    uint64_t s = vr_test_seed() + 555;
+    vr_fp12 f, g, e1, e2;
+
+    for (int i = 0; i < N; i++) {
+        vr_fr k;
+        vr_g1 a;
+        vr_g2 b;
+        rand_fr(&k, &s);
+        vr_g1_mul_var(&a, &vr_g1_generator, &k);
+        vr_g1_to_affine(&P[i], &a);
+        rand_fr(&k, &s);
+        vr_g2_mul_var(&b, &vr_g2_generator, &k);
+        vr_g2_to_affine(&Q[i], &b);
+    }
+    P[4] = (vr_g1_affine){{{0}}, {{0}}};                /* O on each side */
+    Q[6] = (vr_g2_affine){{{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    for (int i = 0; i < N; i++)
+        vr_pairing_prepare(&prep[i], &Q[i]);
+    ck_assert(prep[6].inf && !prep[5].inf);
+    // split the N pairs as n plain + m prepared, for several n
+    static const size_t splits[] = {0, 1, 3, 8, 10, N};
+    vr_pairing_miller_loop(&f, P, Q, N);
+    vr_pairing_final_exp(&e1, &f);
+    for (size_t c = 0; c < sizeof(splits) / sizeof(splits[0]); c++) {
+        size_t n = splits[c];
+        vr_pairing_miller_loop_mixed(&g, P, Q, n, P + n, prep + n, N - n);
+        vr_pairing_final_exp(&e2, &g);
+        ck_assert_msg(vr_fp12_eq(&e1, &e2), "split %zu", n);
+    }
+    // one prepared pair alone equals the pairing
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, &P[0], &prep[0], 1);
+    vr_pairing_final_exp(&e2, &g);
+    vr_pairing(&e1, &P[0], &Q[0]);
+    ck_assert(vr_fp12_eq(&e1, &e2));
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, NULL, NULL, 0);
+    ck_assert(vr_fp12_is_one(&g));
+}
+END_TEST
+
+/* A projective snarkjs G1 JSON point [x, y, "1"] (or [.., .., "0"] = O). */
+static void
+g1_from_sj(vr_g1_affine *a, const struct vr_json *j)
+{
+    if (!strcmp(vr_json_at(j, 2)->text, "0")) {
+        *a = (vr_g1_affine){{{0}}, {{0}}};
+        return;
+    }
+    ck_assert_str_eq(vr_json_at(j, 2)->text, "1");
+    g1_from_json(a, j);
+}
+
+static void
+g2_from_sj(vr_g2_affine *a, const struct vr_json *j)
+{
+    const struct vr_json *z = vr_json_at(j, 2);
+
+    ck_assert_str_eq(vr_json_at(z, 0)->text, "1");
+    ck_assert_str_eq(vr_json_at(z, 1)->text, "0");
+    g2_from_json(a, j);
+}
+
+/*
+ * snarkjs' own files: e(alpha1, beta2) equals vk_alphabeta_12 (the GT
+ * convention on a pair other than the generators), and the Groth16
+ * equation e(A, B) = e(alpha, beta) e(vk_x, gamma) e(C, delta) holds for
+ * proof.json / public.json as one 4-pair check (and fails for a changed
+ * public input).
+ */
+START_TEST(test_snarkjs_groth16_files)
+{
+    struct vr_json *vk = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/verification_key.json"));
+    struct vr_json *pf = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/proof.json"));
+    struct vr_json *pub = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/public.json"));
+    const struct vr_json *ab = vr_json_req(vk, "vk_alphabeta_12");
+    const struct vr_json *ic = vr_json_req(vk, "IC");
+    vr_g1_affine alpha, A, C, P[4];
+    vr_g2_affine beta, gamma, delta, B, Q[4];
+    vr_fp c[12];
+    vr_fp12 e, want;
+
+    g1_from_sj(&alpha, vr_json_req(vk, "vk_alpha_1"));
+    g2_from_sj(&beta, vr_json_req(vk, "vk_beta_2"));
+    g2_from_sj(&gamma, vr_json_req(vk, "vk_gamma_2"));
+    g2_from_sj(&delta, vr_json_req(vk, "vk_delta_2"));
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 2; k++)
+                fp_from_dec(&c[6 * i + 2 * j + k], vr_json_at(vr_json_at(
+                    vr_json_at(ab, (size_t)i), (size_t)j), (size_t)k)->text);
+    vr_fp12_from_fps(&want, c);
+    vr_pairing(&e, &alpha, &beta);
+    ck_assert(vr_fp12_eq(&e, &want));
+
+    g1_from_sj(&A, vr_json_req(pf, "pi_a"));
+    g2_from_sj(&B, vr_json_req(pf, "pi_b"));
+    g1_from_sj(&C, vr_json_req(pf, "pi_c"));
+    ck_assert(vr_g2_affine_is_in_subgroup(&B));
+    for (int bad = 0; bad < 2; bad++) {
+        // vk_x = IC0 + sum_i pub_i IC_i
+        vr_g1 x, t;
+        vr_g1_affine ici;
+        g1_from_sj(&ici, vr_json_at(ic, 0));
+        vr_g1_from_affine(&x, &ici);
+        ck_assert_int_eq((int)ic->n, (int)pub->n + 1);
+        for (size_t i = 0; i < pub->n; i++) {
+            vr_fr s;
+            mpz_t v;
+            uint64_t l[4] = {0};
+            mpz_init_set_str(v, vr_json_at(pub, i)->text, 10);
+            if (bad && i == 0)
+                mpz_add_ui(v, v, 1);
+            mpz_export(l, NULL, -1, 8, 0, 0, v);
+            mpz_clear(v);
+            ck_assert_int_eq(vr_fr_from_canonical(&s, l), VR_OK);
+            g1_from_sj(&ici, vr_json_at(ic, i + 1));
+            vr_g1_from_affine(&t, &ici);
+            vr_g1_mul_var(&t, &t, &s);
+            vr_g1_add_var(&x, &x, &t);
+        }
+        vr_g1_affine_neg(&P[0], &A);
+        Q[0] = B;
+        P[1] = alpha;
+        Q[1] = beta;
+        vr_g1_to_affine(&P[2], &x);
+        Q[2] = gamma;
+        P[3] = C;
+        Q[3] = delta;
+        ck_assert_int_eq(vr_pairing_check(P, Q, 4), !bad);
+    }
+    vr_json_free(vk);
+    vr_json_free(pf);
+    vr_json_free(pub);
+}
+END_TEST
+
 static void
 evm_run(const char *kind, const char *name, const char *in_hex,
     const char *want_hex)
@@ -355,6 +499,61 @@ START_TEST(test_evm_precompiles)
 }
 END_TEST
 
+/*
+ * Mutated precompile inputs: every go-ethereum vector with one random bit
+ * flipped, cut or extended.  The call must either fail with VR_EFORMAT or
+ * succeed with an output that decodes (a point on the curve, or 0/1).
+ */
+START_TEST(test_evm_mutations)
+{
+    struct vr_json *j = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/evm_precompiles.json"));
+    static const char *kinds[3] = {"ecAdd", "ecMul", "ecPairing"};
+    uint64_t s = vr_test_seed() + 31337;
+    long rounds = vr_test_iters(2000) / 1000 + 1;
+
+    for (int k = 0; k < 3; k++) {
+        char path[64];
+        snprintf(path, sizeof(path), "go_ethereum.vectors.%s", kinds[k]);
+        const struct vr_json *v = vr_json_req(j, path);
+        for (long r = 0; r < rounds; r++)
+        for (size_t i = 0; i < v->n; i++) {
+            size_t len;
+            unsigned char *in = vr_test_unhex(vr_json_text(vr_json_at(v, i),
+                "input_hex"), &len), out[64];
+            unsigned char *buf = calloc(len + 64, 1);
+            int rc;
+            memcpy(buf, in, len);
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (len > 0 && (s >> 60) < 12)
+                buf[(s >> 8) % len] ^= (unsigned char)(1u << ((s >> 3) & 7));
+            else if ((s >> 60) < 14)
+                len = len ? (s >> 8) % len : 0;
+            else
+                len += (s >> 8) % 64;
+            if (k == 0)
+                rc = vr_evm_bn256_add(out, buf, len);
+            else if (k == 1)
+                rc = vr_evm_bn256_scalar_mul(out, buf, len);
+            else
+                rc = vr_evm_bn256_pairing(out, buf, len);
+            ck_assert(rc == VR_OK || rc == VR_EFORMAT);
+            if (rc == VR_OK && k < 2) {
+                vr_g1_affine a;
+                ck_assert_int_eq(vr_g1_affine_from_bytes_be(&a, out), VR_OK);
+            } else if (rc == VR_OK) {
+                for (int b = 0; b < 31; b++)
+                    ck_assert_int_eq(out[b], 0);
+                ck_assert(out[31] <= 1);
+            }
+            free(buf);
+            free(in);
+        }
+    }
+    vr_json_free(j);
+}
+END_TEST
+
 static Suite *
 pairing_suite(void)
 {
@@ -366,7 +565,10 @@ pairing_suite(void)
     tcase_add_test(tc, test_product_checks);
     tcase_add_loop_test(tc, test_bilinearity, 0, 2);
     tcase_add_test(tc, test_infinity_and_many);
+    tcase_add_test(tc, test_prepared);
+    tcase_add_test(tc, test_snarkjs_groth16_files);
     tcase_add_test(tc, test_evm_precompiles);
+    tcase_add_test(tc, test_evm_mutations);
     suite_add_tcase(s, tc);
     return s;
 }
