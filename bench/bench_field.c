@@ -136,7 +136,7 @@ main(int argc, char **argv)
     t0 = now();
     for (long i = 0; i < n; i++)
         vr_g1_mul_var(&p, &p, &x);
-    report("g1_mul_var (wNAF)", t0, n);
+    report("g1_mul_var (GLV, wNAF)", t0, n);
     vr_g2 g2 = vr_g2_generator;
     n = 500 * scale;
     t0 = now();
@@ -146,7 +146,7 @@ main(int argc, char **argv)
     t0 = now();
     for (long i = 0; i < n; i++)
         vr_g2_mul_var(&g2, &g2, &x);
-    report("g2_mul_var (wNAF)", t0, n);
+    report("g2_mul_var (GLS, wNAF)", t0, n);
     int ok = 0;
     t0 = now();
     for (long i = 0; i < n; i++)
@@ -184,6 +184,26 @@ main(int argc, char **argv)
     for (long i = 0; i < n; i++)
         ok += vr_pairing_check(P, Q, 4);
     report("pairing_check (4 pairs)", t0, n);
+    // a Groth16-like check: 1 plain pair + 2 pairs with a fixed Q
+    static vr_g2_prepared prep[2];
+    vr_pairing_prepare(&prep[0], &Q[1]);
+    vr_pairing_prepare(&prep[1], &Q[2]);
+    t0 = now();
+    for (long i = 0; i < n; i++) {
+        vr_pairing_miller_loop(&f, P, Q, 3);
+        vr_pairing_final_exp(&e, &f);
+    }
+    report("3 pairs, plain", t0, n);
+    t0 = now();
+    for (long i = 0; i < n; i++) {
+        vr_pairing_miller_loop_mixed(&f, P, Q, 1, P + 1, prep, 2);
+        vr_pairing_final_exp(&e, &f);
+    }
+    report("3 pairs, 2 prepared", t0, n);
+    t0 = now();
+    for (long i = 0; i < n; i++)
+        vr_pairing_prepare(&prep[0], &Q[i & 3]);
+    report("pairing_prepare", t0, n);
 
     // keep the results alive
     unsigned char buf[32];

@@ -368,6 +368,9 @@ vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
     }
     *r = acc;
     vr_memzero_explicit(e, sizeof(e));
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 /*
@@ -413,38 +416,153 @@ wnaf(int8_t *naf, const uint64_t k[4], int w)
     return n;
 }
 
-void
-vr_g1_mul_u256_var(vr_g1 *r, const vr_g1 *p, const uint64_t k[4])
-{
-    enum { W = 5 };
-    vr_g1 table[1 << (W - 2)], p2, acc = vr_g1_infinity, t;
-    int8_t naf[260];
-    int n = wnaf(naf, k, W);
+/*
+ * GLV (Gallant, Lambert and Vanstone, CRYPTO 2001): phi(x, y) = (beta x, y),
+ * beta a cube root of unity in Fp, acts on G1 as [lambda] with
+ *   lambda = 0xb3c4d79d41a917585bfc41088d8daaa78b17ea66b99c90dd
+ * (lambda^2 + lambda + 1 = 0 mod r).  A scalar k splits as k1 + k2 lambda
+ * with |k1|, |k2| < 2^128 by Babai rounding against the reduced basis
+ *   v1 = (a1, b1) = (0x89d3256894d213e3, -0x6f4d8248eeb859fc8211bbeb7d4f1128)
+ *   v2 = (a2, b2) = (0x6f4d8248eeb859fd0be4e1541221250b, 0x89d3256894d213e3)
+ * of the lattice {(u, v): u + v lambda = 0 mod r}: c1 = round(k b2 / r),
+ * c2 = round(-k b1 / r) from g_i = round(2^256 b / r), then
+ *   k1 = k - c1 a1 - c2 a2,  k2 = -c1 b1 - c2 b2   (computed mod r).
+ * Basis and lambda were computed with Python (extended Euclid on r and
+ * lambda) and are checked by the tests through the products they give.
+ */
+static const vr_fp GLV_BETA = {{
+    0x71930c11d782e155, 0xa6bb947cffbe3323,
+    0xaa303344d4741444, 0x2c3b3f0d26594943
+}};
+static const uint64_t GLV_G1[2] = {0xd91d232ec7e0b3d7ULL, 0x2ULL};
+static const uint64_t GLV_G2[3] = {
+    0x7a7bd9d4391eb18eULL, 0x4ccef014a773d2cfULL, 0x2ULL
+};
+/* a1, a2, |b1|, b2 in Fr (Montgomery form) */
+static const vr_fr GLV_A1 = {{
+    0x24652cc2a81f4c29, 0xb67a59f4814d4d84, 0xf71dfeba0ae59e71, 0x14ee37d3e52329df
+}};
+static const vr_fr GLV_A2 = {{
+    0x5001b1ef4f009a9b, 0xbd5e82c846474116, 0x5fec7030d27930cf, 0x03e59388fe18f17e
+}};
+static const vr_fr GLV_B1 = {{
+    0x6f7e7ac096e14e73, 0x2f18111c3eb36423, 0x211eb72d4914eabb, 0x1f5baa27fa2767c8
+}};
+#define GLV_B2 GLV_A1   /* b2 = a1 */
+/* (r - 1) / 2: canonical values above it stand for negative numbers */
+static const uint64_t HALF_R[4] = {
+    0xa1f0fac9f8000000, 0x9419f4243cdcb848,
+    0xdc2822db40c0ac2e, 0x183227397098d014
+};
 
-    // table[j] = (2j + 1) p
-    table[0] = *p;
+/* c = (k g) >> 256, k 4 limbs, g n <= 3 limbs; c < 2^128 here. */
+static void
+mulhi(uint64_t c[2], const uint64_t k[4], const uint64_t *g, int n)
+{
+    uint64_t t[7] = {0};
+
+    for (int i = 0; i < 4; i++) {
+        uint64_t carry = 0;
+        for (int j = 0; j < n; j++) {
+            vr_u128 acc = (vr_u128)k[i] * g[j] + t[i + j] + carry;
+            t[i + j] = (uint64_t)acc;
+            carry = (uint64_t)(acc >> 64);
+        }
+        t[i + n] = carry;
+    }
+    c[0] = t[4];
+    c[1] = t[5];
+}
+
+/* Canonical |v| of v in Fr read as a signed number in (-r/2, r/2). */
+static int
+signed_abs(uint64_t out[4], const vr_fr *v)
+{
+    vr_fr n;
+
+    vr_fr_to_canonical(out, v);
+    if (!vr_limb_lt(HALF_R, out))
+        return 0;
+    vr_fr_neg(&n, v);
+    vr_fr_to_canonical(out, &n);
+    return 1;
+}
+
+void
+vr_g1_mul_var(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
+{
+    enum { W = 5, T = 1 << (W - 2) };
+    uint64_t kc[4], c[2], k1[4], k2[4];
+    vr_fr c1, c2, t, u, f1, f2;
+    vr_g1 t1[T], t2[T], p2, acc = vr_g1_infinity, q;
+    int8_t naf1[260], naf2[260];
+    int neg1, neg2, n1, n2, n;
+
+    // split k = k1 + k2 lambda
+    vr_fr_to_canonical(kc, k);
+    mulhi(c, kc, GLV_G1, 2);
+    vr_fr_from_canonical(&c1, (const uint64_t[4]){c[0], c[1], 0, 0});
+    mulhi(c, kc, GLV_G2, 3);
+    vr_fr_from_canonical(&c2, (const uint64_t[4]){c[0], c[1], 0, 0});
+    vr_fr_mul(&t, &c1, &GLV_A1);
+    vr_fr_mul(&u, &c2, &GLV_A2);
+    vr_fr_sub(&f1, k, &t);
+    vr_fr_sub(&f1, &f1, &u);                /* k1 = k - c1 a1 - c2 a2 */
+    vr_fr_mul(&t, &c1, &GLV_B1);
+    vr_fr_mul(&u, &c2, &GLV_B2);
+    vr_fr_sub(&f2, &t, &u);                 /* k2 = c1 |b1| - c2 b2 */
+    neg1 = signed_abs(k1, &f1);
+    neg2 = signed_abs(k2, &f2);
+    n1 = wnaf(naf1, k1, W);
+    n2 = wnaf(naf2, k2, W);
+    n = n1 > n2 ? n1 : n2;
+    for (int i = n1; i < n; i++)
+        naf1[i] = 0;
+    for (int i = n2; i < n; i++)
+        naf2[i] = 0;
+
+    // t1[j] = (2j + 1) p, t2[j] = phi(t1[j]) = (beta X, Y, Z)
+    t1[0] = *p;
     vr_g1_dbl(&p2, p);
-    for (int j = 1; j < (1 << (W - 2)); j++)
-        vr_g1_add_var(&table[j], &table[j - 1], &p2);
+    for (int j = 1; j < T; j++)
+        vr_g1_add_var(&t1[j], &t1[j - 1], &p2);
+    for (int j = 0; j < T; j++) {
+        t2[j] = t1[j];
+        vr_fp_mul(&t2[j].x, &t2[j].x, &GLV_BETA);
+    }
+    // Straus: one doubling chain for both halves
     for (int i = n - 1; i >= 0; i--) {
         vr_g1_dbl(&acc, &acc);
-        if (naf[i] > 0) {
-            vr_g1_add_var(&acc, &acc, &table[(naf[i] - 1) / 2]);
-        } else if (naf[i] < 0) {
-            vr_g1_neg(&t, &table[(-naf[i] - 1) / 2]);
-            vr_g1_add_var(&acc, &acc, &t);
+        int d1 = neg1 ? -naf1[i] : naf1[i];
+        int d2 = neg2 ? -naf2[i] : naf2[i];
+        if (d1 > 0)
+            vr_g1_add_var(&acc, &acc, &t1[(d1 - 1) / 2]);
+        else if (d1 < 0) {
+            vr_g1_neg(&q, &t1[(-d1 - 1) / 2]);
+            vr_g1_add_var(&acc, &acc, &q);
+        }
+        if (d2 > 0)
+            vr_g1_add_var(&acc, &acc, &t2[(d2 - 1) / 2]);
+        else if (d2 < 0) {
+            vr_g1_neg(&q, &t2[(-d2 - 1) / 2]);
+            vr_g1_add_var(&acc, &acc, &q);
         }
     }
     *r = acc;
 }
 
 void
-vr_g1_mul_var(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
+vr_g1_mul_u256_var(vr_g1 *r, const vr_g1 *p, const uint64_t k[4])
 {
-    uint64_t e[4];
+    // Every point of E(Fp) has order r (cofactor 1): reduce k mod r
+    // (k < 2^256 < 6r) and use the GLV split.
+    uint64_t t[4] = {k[0], k[1], k[2], k[3]};
+    vr_fr f;
 
-    vr_fr_to_canonical(e, k);
-    vr_g1_mul_u256_var(r, p, e);
+    while (!vr_limb_lt(t, vr_fr_modulus))
+        vr_limb_sub_raw(t, t, vr_fr_modulus);
+    vr_fr_from_canonical(&f, t);
+    vr_g1_mul_var(r, p, &f);
 }
 
 int

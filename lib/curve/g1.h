@@ -63,9 +63,12 @@ void vr_g1_affine_neg(vr_g1_affine *r, const vr_g1_affine *a);
 /* r = k p.  Constant time in k and p (fixed 4-bit windows, masked table
  * reads, complete additions).  For secret scalars. */
 void vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k);
-/* r = k p by width-5 wNAF.  Variable time: public k and p only. */
+/* r = k p by the GLV split k = k1 + k2 lambda (|ki| < 2^128, the
+ * endomorphism (x, y) -> (beta x, y)) and a joint width-5 wNAF.  Variable
+ * time: public k and p only. */
 void vr_g1_mul_var(vr_g1 *r, const vr_g1 *p, const vr_fr *k);
-/* r = k p for any 256-bit k (4 plain limbs; EVM ecMul), wNAF: public. */
+/* r = k p for any 256-bit k (4 plain limbs; EVM ecMul): k mod r, then as
+ * vr_g1_mul_var.  Public data. */
 void vr_g1_mul_u256_var(vr_g1 *r, const vr_g1 *p, const uint64_t k[4]);
 
 /*

@@ -375,6 +375,9 @@ vr_g2_mul(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
     }
     *r = acc;
     vr_memzero_explicit(e, sizeof(e));
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 /*
@@ -448,10 +451,61 @@ vr_g2_mul_u256_var(vr_g2 *r, const vr_g2 *p, const uint64_t k[4])
 void
 vr_g2_mul_var(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
 {
-    uint64_t e[4];
+    // GLS (Galbraith, Lin and Scott, 2009): on G2, psi acts as [lambda]
+    // with lambda = p mod r = 6x^2 (127 bits), and r / lambda < 2^127, so
+    // plain division k = k1 lambda + k0 gives k0, k1 < 2^127 and
+    //   k p = [k0] p + [k1] psi(p)
+    // by a joint width-5 wNAF.  Valid for p in G2 only.
+    enum { W = 5, T = 1 << (W - 2) };
+    static const vr_u128 LAMBDA = ((vr_u128)0x6f4d8248eeb859fbULL << 64) |
+        0xf83e9682e87cfd46ULL;
+    uint64_t kc[4], k0[4] = {0}, k1[4] = {0};
+    vr_g2 t0[T], t1[T], p2, acc = vr_g2_infinity, q;
+    int8_t naf0[260], naf1[260];
+    int n0, n1, n;
+    vr_u128 rem = 0;
 
-    vr_fr_to_canonical(e, k);
-    vr_g2_mul_u256_var(r, p, e);
+    vr_fr_to_canonical(kc, k);
+    // schoolbook binary division; rem < lambda < 2^127 so 2 rem + 1 fits
+    for (int i = 255; i >= 0; i--) {
+        rem = (rem << 1) | vr_limb_bit(kc, i);
+        if (rem >= LAMBDA) {
+            rem -= LAMBDA;
+            k1[i >> 6] |= 1ULL << (i & 63);
+        }
+    }
+    k0[0] = (uint64_t)rem;
+    k0[1] = (uint64_t)(rem >> 64);
+    n0 = wnaf(naf0, k0, W);
+    n1 = wnaf(naf1, k1, W);
+    n = n0 > n1 ? n0 : n1;
+    for (int i = n0; i < n; i++)
+        naf0[i] = 0;
+    for (int i = n1; i < n; i++)
+        naf1[i] = 0;
+
+    t0[0] = *p;
+    vr_g2_dbl(&p2, p);
+    for (int j = 1; j < T; j++)
+        vr_g2_add_var(&t0[j], &t0[j - 1], &p2);
+    for (int j = 0; j < T; j++)
+        vr_g2_psi(&t1[j], &t0[j]);
+    for (int i = n - 1; i >= 0; i--) {
+        vr_g2_dbl(&acc, &acc);
+        if (naf0[i] > 0)
+            vr_g2_add_var(&acc, &acc, &t0[(naf0[i] - 1) / 2]);
+        else if (naf0[i] < 0) {
+            vr_g2_neg(&q, &t0[(-naf0[i] - 1) / 2]);
+            vr_g2_add_var(&acc, &acc, &q);
+        }
+        if (naf1[i] > 0)
+            vr_g2_add_var(&acc, &acc, &t1[(naf1[i] - 1) / 2]);
+        else if (naf1[i] < 0) {
+            vr_g2_neg(&q, &t1[(-naf1[i] - 1) / 2]);
+            vr_g2_add_var(&acc, &acc, &q);
+        }
+    }
+    *r = acc;
 }
 
 /* psi = untwist-Frobenius-twist: (x, y) -> (conj(x) g12, conj(y) g13) with
@@ -478,20 +532,25 @@ vr_g2_psi(vr_g2 *r, const vr_g2 *p)
 bool
 vr_g2_is_in_subgroup(const vr_g2 *p)
 {
-    // On G2, psi acts as multiplication by p mod r = t - 1 = 6x^2; on
-    // E'(Fp2) of order r (2p - r) the converse holds for BN curves (M. Scott,
-    // "A note on group membership tests for G1, G2 and GT on BLS
-    // pairing-friendly curves", 2021, section 4): P in G2 iff psi(P) = [6x^2]P.
-    static const uint64_t SIX_X2[4] = {
-        0xf83e9682e87cfd46, 0x6f4d8248eeb859fb, 0, 0
-    };
-    vr_g2 a, b;
+    // El Housni, Guillevic and Piellard, "Co-factor clearing and subgroup
+    // membership testing on pairing-friendly curves" (Africacrypt 2022,
+    // eprint 2022/352), section 5.1, for BN254:
+    //   P in G2  <=>  [x+1]P + psi([x]P) + psi^2([x]P) == psi^3([2x]P)
+    // one 63-bit multiplication [x]P instead of [r]P or [6x^2]P.
+    static const uint64_t X[4] = {0x44e992b44a6909f1ULL, 0, 0, 0};
+    vr_g2 xp, lhs, t, rhs;
 
     if (!vr_g2_is_on_curve(p))
         return false;
-    vr_g2_psi(&a, p);
-    vr_g2_mul_u256_var(&b, p, SIX_X2);
-    return vr_g2_eq(&a, &b);
+    vr_g2_mul_u256_var(&xp, p, X);          /* [x]P */
+    vr_g2_add_var(&lhs, &xp, p);            /* [x+1]P */
+    vr_g2_psi(&t, &xp);
+    vr_g2_add_var(&lhs, &lhs, &t);          /* + psi([x]P) */
+    vr_g2_psi(&t, &t);
+    vr_g2_add_var(&lhs, &lhs, &t);          /* + psi^2([x]P) */
+    vr_g2_psi(&rhs, &t);
+    vr_g2_dbl(&rhs, &rhs);                  /* psi^3([2x]P) */
+    return vr_g2_eq(&lhs, &rhs);
 }
 
 bool

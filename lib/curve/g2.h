@@ -62,16 +62,21 @@ void vr_g2_affine_neg(vr_g2_affine *r, const vr_g2_affine *a);
 /* r = k p.  Constant time in k and p (fixed 4-bit windows, masked table
  * reads, complete additions).  For secret scalars. */
 void vr_g2_mul(vr_g2 *r, const vr_g2 *p, const vr_fr *k);
-/* r = k p by width-5 wNAF.  Variable time: public k and p only. */
+/* r = k p for p in G2, by the GLS split k = k0 + k1 lambda (lambda =
+ * 6x^2, psi = [lambda] on G2) and a joint width-5 wNAF.  p outside G2
+ * gives a wrong result: decode with the subgroup check first.  Variable
+ * time: public k and p only. */
 void vr_g2_mul_var(vr_g2 *r, const vr_g2 *p, const vr_fr *k);
-/* r = k p for any 256-bit k (4 plain limbs; EVM ecMul), wNAF: public. */
+/* r = k p for any 256-bit k and any p on E' (no reduction, no
+ * endomorphism: plain width-5 wNAF).  Public data. */
 void vr_g2_mul_u256_var(vr_g2 *r, const vr_g2 *p, const uint64_t k[4]);
 
 /* r = psi(p) = untwist-Frobenius-twist endomorphism,
  * (x, y) -> (conj(x) xi^((p-1)/3), conj(y) xi^((p-1)/2)). */
 void vr_g2_psi(vr_g2 *r, const vr_g2 *p);
-/* 1 if p is on E' and in G2 (order r): psi(p) == [6x^2] p (Scott 2021).
- * About one 127-bit scalar multiplication.  Variable time: public data. */
+/* 1 if p is on E' and in G2 (order r), by the psi test of El Housni,
+ * Guillevic and Piellard (2022): one 63-bit scalar multiplication.
+ * Variable time: public data. */
 bool vr_g2_is_in_subgroup(const vr_g2 *p);
 bool vr_g2_affine_is_in_subgroup(const vr_g2_affine *a);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "vr.h"
+#include "base/mem.h"
 #include "field/fp.h"
 #include "field/limb.h"
 
@@ -133,6 +134,10 @@ vr_fp_pow(vr_fp *r, const vr_fp *a, const uint64_t e[4])
         vr_fp_mul(&acc, &acc, &t);
     }
     *r = acc;
+    // a or e may be secret (Fermat inverse of a witness, a private power)
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 void

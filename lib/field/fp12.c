@@ -81,7 +81,7 @@ vr_fp12_mul_034(vr_fp12 *r, const vr_fp12 *a, const vr_fp2 *d0,
     vr_fp6_mul_fp2(&x, &a->c0, d0);
     vr_fp6_mul_01(&y, &a->c1, d3, d4);
     vr_fp6_add(&s, &a->c0, &a->c1);
-    vr_fp2_add(&e, d0, d3);
+    fp2_add(&e, d0, d3);
     vr_fp6_mul_01(&s, &s, &e, d4);
     vr_fp6_sub(&s, &s, &x);
     vr_fp6_sub(&r->c1, &s, &y);
@@ -119,9 +119,9 @@ vr_fp12_frobenius(vr_fp12 *r, const vr_fp12 *a, int k)
     vr_fp6_frobenius(&r->c0, &a->c0, k);
     vr_fp6_frobenius(&r->c1, &a->c1, k);
     if (k == 2) {
-        vr_fp2_mul_fp(&r->c1.c0, &r->c1.c0, &G2_1);
-        vr_fp2_mul_fp(&r->c1.c1, &r->c1.c1, &G2_1);
-        vr_fp2_mul_fp(&r->c1.c2, &r->c1.c2, &G2_1);
+        fp2_mul_fp(&r->c1.c0, &r->c1.c0, &G2_1);
+        fp2_mul_fp(&r->c1.c1, &r->c1.c1, &G2_1);
+        fp2_mul_fp(&r->c1.c2, &r->c1.c2, &G2_1);
     } else {
         vr_fp6_mul_fp2(&r->c1, &r->c1, k == 1 ? &G1_1 : &G3_1);
     }
@@ -140,52 +140,52 @@ vr_fp12_cyclotomic_sqr(vr_fp12 *r, const vr_fp12 *a)
     vr_fp2 t0, t1, t2, t3, t4, t5, t6, t7, t8;
     vr_fp12 z;
 
-    vr_fp2_sqr(&t0, x4);
-    vr_fp2_sqr(&t1, x0);
-    vr_fp2_add(&t6, x4, x0);
-    vr_fp2_sqr(&t6, &t6);
-    vr_fp2_sub(&t6, &t6, &t0);
-    vr_fp2_sub(&t6, &t6, &t1);              /* 2 x0 x4 */
-    vr_fp2_sqr(&t2, x2);
-    vr_fp2_sqr(&t3, x3);
-    vr_fp2_add(&t7, x2, x3);
-    vr_fp2_sqr(&t7, &t7);
-    vr_fp2_sub(&t7, &t7, &t2);
-    vr_fp2_sub(&t7, &t7, &t3);              /* 2 x2 x3 */
-    vr_fp2_sqr(&t4, x5);
-    vr_fp2_sqr(&t5, x1);
-    vr_fp2_add(&t8, x5, x1);
-    vr_fp2_sqr(&t8, &t8);
-    vr_fp2_sub(&t8, &t8, &t4);
-    vr_fp2_sub(&t8, &t8, &t5);
-    vr_fp2_mul_xi(&t8, &t8);                /* 2 x1 x5 xi */
+    fp2_sqr(&t0, x4);
+    fp2_sqr(&t1, x0);
+    fp2_add(&t6, x4, x0);
+    fp2_sqr(&t6, &t6);
+    fp2_sub(&t6, &t6, &t0);
+    fp2_sub(&t6, &t6, &t1);              /* 2 x0 x4 */
+    fp2_sqr(&t2, x2);
+    fp2_sqr(&t3, x3);
+    fp2_add(&t7, x2, x3);
+    fp2_sqr(&t7, &t7);
+    fp2_sub(&t7, &t7, &t2);
+    fp2_sub(&t7, &t7, &t3);              /* 2 x2 x3 */
+    fp2_sqr(&t4, x5);
+    fp2_sqr(&t5, x1);
+    fp2_add(&t8, x5, x1);
+    fp2_sqr(&t8, &t8);
+    fp2_sub(&t8, &t8, &t4);
+    fp2_sub(&t8, &t8, &t5);
+    fp2_mul_xi(&t8, &t8);                /* 2 x1 x5 xi */
 
-    vr_fp2_mul_xi(&t0, &t0);
-    vr_fp2_add(&t0, &t0, &t1);              /* x4^2 xi + x0^2 */
-    vr_fp2_mul_xi(&t2, &t2);
-    vr_fp2_add(&t2, &t2, &t3);              /* x2^2 xi + x3^2 */
-    vr_fp2_mul_xi(&t4, &t4);
-    vr_fp2_add(&t4, &t4, &t5);              /* x5^2 xi + x1^2 */
+    fp2_mul_xi(&t0, &t0);
+    fp2_add(&t0, &t0, &t1);              /* x4^2 xi + x0^2 */
+    fp2_mul_xi(&t2, &t2);
+    fp2_add(&t2, &t2, &t3);              /* x2^2 xi + x3^2 */
+    fp2_mul_xi(&t4, &t4);
+    fp2_add(&t4, &t4, &t5);              /* x5^2 xi + x1^2 */
 
-    vr_fp2_sub(&z.c0.c0, &t0, x0);
-    vr_fp2_dbl(&z.c0.c0, &z.c0.c0);
-    vr_fp2_add(&z.c0.c0, &z.c0.c0, &t0);
-    vr_fp2_sub(&z.c0.c1, &t2, x1);
-    vr_fp2_dbl(&z.c0.c1, &z.c0.c1);
-    vr_fp2_add(&z.c0.c1, &z.c0.c1, &t2);
-    vr_fp2_sub(&z.c0.c2, &t4, x2);
-    vr_fp2_dbl(&z.c0.c2, &z.c0.c2);
-    vr_fp2_add(&z.c0.c2, &z.c0.c2, &t4);
+    fp2_sub(&z.c0.c0, &t0, x0);
+    fp2_dbl(&z.c0.c0, &z.c0.c0);
+    fp2_add(&z.c0.c0, &z.c0.c0, &t0);
+    fp2_sub(&z.c0.c1, &t2, x1);
+    fp2_dbl(&z.c0.c1, &z.c0.c1);
+    fp2_add(&z.c0.c1, &z.c0.c1, &t2);
+    fp2_sub(&z.c0.c2, &t4, x2);
+    fp2_dbl(&z.c0.c2, &z.c0.c2);
+    fp2_add(&z.c0.c2, &z.c0.c2, &t4);
 
-    vr_fp2_add(&z.c1.c0, &t8, x3);
-    vr_fp2_dbl(&z.c1.c0, &z.c1.c0);
-    vr_fp2_add(&z.c1.c0, &z.c1.c0, &t8);
-    vr_fp2_add(&z.c1.c1, &t6, x4);
-    vr_fp2_dbl(&z.c1.c1, &z.c1.c1);
-    vr_fp2_add(&z.c1.c1, &z.c1.c1, &t6);
-    vr_fp2_add(&z.c1.c2, &t7, x5);
-    vr_fp2_dbl(&z.c1.c2, &z.c1.c2);
-    vr_fp2_add(&z.c1.c2, &z.c1.c2, &t7);
+    fp2_add(&z.c1.c0, &t8, x3);
+    fp2_dbl(&z.c1.c0, &z.c1.c0);
+    fp2_add(&z.c1.c0, &z.c1.c0, &t8);
+    fp2_add(&z.c1.c1, &t6, x4);
+    fp2_dbl(&z.c1.c1, &z.c1.c1);
+    fp2_add(&z.c1.c1, &z.c1.c1, &t6);
+    fp2_add(&z.c1.c2, &t7, x5);
+    fp2_dbl(&z.c1.c2, &z.c1.c2);
+    fp2_add(&z.c1.c2, &z.c1.c2, &t7);
     *r = z;
 }
 

@@ -12,89 +12,55 @@ const vr_fp2 vr_fp2_one = {{{
 void
 vr_fp2_add(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b)
 {
-    fp_add(&r->c0, &a->c0, &b->c0);
-    fp_add(&r->c1, &a->c1, &b->c1);
+    fp2_add(r, a, b);
 }
 
 void
 vr_fp2_sub(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b)
 {
-    fp_sub(&r->c0, &a->c0, &b->c0);
-    fp_sub(&r->c1, &a->c1, &b->c1);
+    fp2_sub(r, a, b);
 }
 
 void
 vr_fp2_neg(vr_fp2 *r, const vr_fp2 *a)
 {
-    fp_neg(&r->c0, &a->c0);
-    fp_neg(&r->c1, &a->c1);
+    fp2_neg(r, a);
 }
 
 void
 vr_fp2_dbl(vr_fp2 *r, const vr_fp2 *a)
 {
-    fp_dbl(&r->c0, &a->c0);
-    fp_dbl(&r->c1, &a->c1);
+    fp2_dbl(r, a);
 }
 
 void
 vr_fp2_mul(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b)
 {
-    vr_fp t0, t1, s0, s1;
-
-    fp_mul(&t0, &a->c0, &b->c0);            /* t0 = a0 b0 */
-    fp_mul(&t1, &a->c1, &b->c1);            /* t1 = a1 b1 */
-    fp_add(&s0, &a->c0, &a->c1);
-    fp_add(&s1, &b->c0, &b->c1);
-    fp_mul(&s0, &s0, &s1);                  /* (a0 + a1)(b0 + b1) */
-    fp_sub(&r->c0, &t0, &t1);               /* c0 = a0 b0 - a1 b1 */
-    fp_sub(&s0, &s0, &t0);
-    fp_sub(&r->c1, &s0, &t1);               /* c1 = a0 b1 + a1 b0 */
+    fp2_mul(r, a, b);
 }
 
 void
 vr_fp2_sqr(vr_fp2 *r, const vr_fp2 *a)
 {
-    vr_fp s, d, m;
-
-    fp_add(&s, &a->c0, &a->c1);
-    fp_sub(&d, &a->c0, &a->c1);
-    fp_mul(&m, &a->c0, &a->c1);             /* a0 a1 */
-    fp_mul(&r->c0, &s, &d);                 /* c0 = a0^2 - a1^2 */
-    fp_dbl(&r->c1, &m);                     /* c1 = 2 a0 a1 */
+    fp2_sqr(r, a);
 }
 
 void
 vr_fp2_mul_fp(vr_fp2 *r, const vr_fp2 *a, const vr_fp *s)
 {
-    fp_mul(&r->c0, &a->c0, s);
-    fp_mul(&r->c1, &a->c1, s);
+    fp2_mul_fp(r, a, s);
 }
 
 void
 vr_fp2_mul_xi(vr_fp2 *r, const vr_fp2 *a)
 {
-    // (a0 + a1 u)(9 + u) = (9 a0 - a1) + (a0 + 9 a1) u
-    vr_fp t0, t1;
-
-    fp_dbl(&t0, &a->c0);
-    fp_dbl(&t0, &t0);
-    fp_dbl(&t0, &t0);
-    fp_add(&t0, &t0, &a->c0);               /* 9 a0 */
-    fp_dbl(&t1, &a->c1);
-    fp_dbl(&t1, &t1);
-    fp_dbl(&t1, &t1);
-    fp_add(&t1, &t1, &a->c1);               /* 9 a1 */
-    fp_sub(&t0, &t0, &a->c1);
-    fp_add(&r->c1, &t1, &a->c0);
-    r->c0 = t0;
+    fp2_mul_xi(r, a);
 }
 
 void
 vr_fp2_conj(vr_fp2 *r, const vr_fp2 *a)
 {
-    r->c0 = a->c0;
-    fp_neg(&r->c1, &a->c1);
+    fp2_conj(r, a);
 }
 
 void

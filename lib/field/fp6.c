@@ -34,25 +34,25 @@ static const vr_fp2 G3_4 = {
 void
 vr_fp6_add(vr_fp6 *r, const vr_fp6 *a, const vr_fp6 *b)
 {
-    vr_fp2_add(&r->c0, &a->c0, &b->c0);
-    vr_fp2_add(&r->c1, &a->c1, &b->c1);
-    vr_fp2_add(&r->c2, &a->c2, &b->c2);
+    fp2_add(&r->c0, &a->c0, &b->c0);
+    fp2_add(&r->c1, &a->c1, &b->c1);
+    fp2_add(&r->c2, &a->c2, &b->c2);
 }
 
 void
 vr_fp6_sub(vr_fp6 *r, const vr_fp6 *a, const vr_fp6 *b)
 {
-    vr_fp2_sub(&r->c0, &a->c0, &b->c0);
-    vr_fp2_sub(&r->c1, &a->c1, &b->c1);
-    vr_fp2_sub(&r->c2, &a->c2, &b->c2);
+    fp2_sub(&r->c0, &a->c0, &b->c0);
+    fp2_sub(&r->c1, &a->c1, &b->c1);
+    fp2_sub(&r->c2, &a->c2, &b->c2);
 }
 
 void
 vr_fp6_neg(vr_fp6 *r, const vr_fp6 *a)
 {
-    vr_fp2_neg(&r->c0, &a->c0);
-    vr_fp2_neg(&r->c1, &a->c1);
-    vr_fp2_neg(&r->c2, &a->c2);
+    fp2_neg(&r->c0, &a->c0);
+    fp2_neg(&r->c1, &a->c1);
+    fp2_neg(&r->c2, &a->c2);
 }
 
 void
@@ -65,32 +65,32 @@ vr_fp6_mul(vr_fp6 *r, const vr_fp6 *a, const vr_fp6 *b)
     //   c2 = (a0 + a2)(b0 + b2) - t0 - t2 + t1
     vr_fp2 t0, t1, t2, s, u, c0, c1, c2;
 
-    vr_fp2_mul(&t0, &a->c0, &b->c0);
-    vr_fp2_mul(&t1, &a->c1, &b->c1);
-    vr_fp2_mul(&t2, &a->c2, &b->c2);
+    fp2_mul(&t0, &a->c0, &b->c0);
+    fp2_mul(&t1, &a->c1, &b->c1);
+    fp2_mul(&t2, &a->c2, &b->c2);
 
-    vr_fp2_add(&s, &a->c1, &a->c2);
-    vr_fp2_add(&u, &b->c1, &b->c2);
-    vr_fp2_mul(&c0, &s, &u);
-    vr_fp2_sub(&c0, &c0, &t1);
-    vr_fp2_sub(&c0, &c0, &t2);
-    vr_fp2_mul_xi(&c0, &c0);
-    vr_fp2_add(&c0, &c0, &t0);
+    fp2_add(&s, &a->c1, &a->c2);
+    fp2_add(&u, &b->c1, &b->c2);
+    fp2_mul(&c0, &s, &u);
+    fp2_sub(&c0, &c0, &t1);
+    fp2_sub(&c0, &c0, &t2);
+    fp2_mul_xi(&c0, &c0);
+    fp2_add(&c0, &c0, &t0);
 
-    vr_fp2_add(&s, &a->c0, &a->c1);
-    vr_fp2_add(&u, &b->c0, &b->c1);
-    vr_fp2_mul(&c1, &s, &u);
-    vr_fp2_sub(&c1, &c1, &t0);
-    vr_fp2_sub(&c1, &c1, &t1);
-    vr_fp2_mul_xi(&s, &t2);
-    vr_fp2_add(&c1, &c1, &s);
+    fp2_add(&s, &a->c0, &a->c1);
+    fp2_add(&u, &b->c0, &b->c1);
+    fp2_mul(&c1, &s, &u);
+    fp2_sub(&c1, &c1, &t0);
+    fp2_sub(&c1, &c1, &t1);
+    fp2_mul_xi(&s, &t2);
+    fp2_add(&c1, &c1, &s);
 
-    vr_fp2_add(&s, &a->c0, &a->c2);
-    vr_fp2_add(&u, &b->c0, &b->c2);
-    vr_fp2_mul(&c2, &s, &u);
-    vr_fp2_sub(&c2, &c2, &t0);
-    vr_fp2_sub(&c2, &c2, &t2);
-    vr_fp2_add(&c2, &c2, &t1);
+    fp2_add(&s, &a->c0, &a->c2);
+    fp2_add(&u, &b->c0, &b->c2);
+    fp2_mul(&c2, &s, &u);
+    fp2_sub(&c2, &c2, &t0);
+    fp2_sub(&c2, &c2, &t2);
+    fp2_add(&c2, &c2, &t1);
 
     r->c0 = c0;
     r->c1 = c1;
@@ -105,24 +105,24 @@ vr_fp6_sqr(vr_fp6 *r, const vr_fp6 *a)
     //   c0 = xi s3 + s0, c1 = xi s4 + s1, c2 = s1 + s2 + s3 - s0 - s4
     vr_fp2 s0, s1, s2, s3, s4, t;
 
-    vr_fp2_sqr(&s0, &a->c0);
-    vr_fp2_mul(&s1, &a->c0, &a->c1);
-    vr_fp2_dbl(&s1, &s1);
-    vr_fp2_sub(&t, &a->c0, &a->c1);
-    vr_fp2_add(&t, &t, &a->c2);
-    vr_fp2_sqr(&s2, &t);
-    vr_fp2_mul(&s3, &a->c1, &a->c2);
-    vr_fp2_dbl(&s3, &s3);
-    vr_fp2_sqr(&s4, &a->c2);
+    fp2_sqr(&s0, &a->c0);
+    fp2_mul(&s1, &a->c0, &a->c1);
+    fp2_dbl(&s1, &s1);
+    fp2_sub(&t, &a->c0, &a->c1);
+    fp2_add(&t, &t, &a->c2);
+    fp2_sqr(&s2, &t);
+    fp2_mul(&s3, &a->c1, &a->c2);
+    fp2_dbl(&s3, &s3);
+    fp2_sqr(&s4, &a->c2);
 
-    vr_fp2_mul_xi(&t, &s3);
-    vr_fp2_add(&r->c0, &t, &s0);
-    vr_fp2_add(&s2, &s2, &s1);
-    vr_fp2_add(&s2, &s2, &s3);
-    vr_fp2_sub(&s2, &s2, &s0);
-    vr_fp2_sub(&r->c2, &s2, &s4);
-    vr_fp2_mul_xi(&t, &s4);
-    vr_fp2_add(&r->c1, &t, &s1);
+    fp2_mul_xi(&t, &s3);
+    fp2_add(&r->c0, &t, &s0);
+    fp2_add(&s2, &s2, &s1);
+    fp2_add(&s2, &s2, &s3);
+    fp2_sub(&s2, &s2, &s0);
+    fp2_sub(&r->c2, &s2, &s4);
+    fp2_mul_xi(&t, &s4);
+    fp2_add(&r->c1, &t, &s1);
 }
 
 void
@@ -130,7 +130,7 @@ vr_fp6_mul_v(vr_fp6 *r, const vr_fp6 *a)
 {
     vr_fp2 t;
 
-    vr_fp2_mul_xi(&t, &a->c2);
+    fp2_mul_xi(&t, &a->c2);
     r->c2 = a->c1;
     r->c1 = a->c0;
     r->c0 = t;
@@ -139,9 +139,9 @@ vr_fp6_mul_v(vr_fp6 *r, const vr_fp6 *a)
 void
 vr_fp6_mul_fp2(vr_fp6 *r, const vr_fp6 *a, const vr_fp2 *s)
 {
-    vr_fp2_mul(&r->c0, &a->c0, s);
-    vr_fp2_mul(&r->c1, &a->c1, s);
-    vr_fp2_mul(&r->c2, &a->c2, s);
+    fp2_mul(&r->c0, &a->c0, s);
+    fp2_mul(&r->c1, &a->c1, s);
+    fp2_mul(&r->c2, &a->c2, s);
 }
 
 void
@@ -153,25 +153,25 @@ vr_fp6_mul_01(vr_fp6 *r, const vr_fp6 *a, const vr_fp2 *b0, const vr_fp2 *b1)
     //   c2 = (a0 + a2) b0 - t0 + t1
     vr_fp2 t0, t1, s, u, c0, c1, c2;
 
-    vr_fp2_mul(&t0, &a->c0, b0);
-    vr_fp2_mul(&t1, &a->c1, b1);
+    fp2_mul(&t0, &a->c0, b0);
+    fp2_mul(&t1, &a->c1, b1);
 
-    vr_fp2_add(&s, &a->c1, &a->c2);
-    vr_fp2_mul(&c0, &s, b1);
-    vr_fp2_sub(&c0, &c0, &t1);
-    vr_fp2_mul_xi(&c0, &c0);
-    vr_fp2_add(&c0, &c0, &t0);
+    fp2_add(&s, &a->c1, &a->c2);
+    fp2_mul(&c0, &s, b1);
+    fp2_sub(&c0, &c0, &t1);
+    fp2_mul_xi(&c0, &c0);
+    fp2_add(&c0, &c0, &t0);
 
-    vr_fp2_add(&s, &a->c0, &a->c1);
-    vr_fp2_add(&u, b0, b1);
-    vr_fp2_mul(&c1, &s, &u);
-    vr_fp2_sub(&c1, &c1, &t0);
-    vr_fp2_sub(&c1, &c1, &t1);
+    fp2_add(&s, &a->c0, &a->c1);
+    fp2_add(&u, b0, b1);
+    fp2_mul(&c1, &s, &u);
+    fp2_sub(&c1, &c1, &t0);
+    fp2_sub(&c1, &c1, &t1);
 
-    vr_fp2_add(&s, &a->c0, &a->c2);
-    vr_fp2_mul(&c2, &s, b0);
-    vr_fp2_sub(&c2, &c2, &t0);
-    vr_fp2_add(&c2, &c2, &t1);
+    fp2_add(&s, &a->c0, &a->c2);
+    fp2_mul(&c2, &s, b0);
+    fp2_sub(&c2, &c2, &t0);
+    fp2_add(&c2, &c2, &t1);
 
     r->c0 = c0;
     r->c1 = c1;
@@ -186,29 +186,29 @@ vr_fp6_inv(vr_fp6 *r, const vr_fp6 *a)
     //   N = a0 A + xi (a2 B + a1 C)  (in Fp2)
     vr_fp2 A, B, C, t, n;
 
-    vr_fp2_sqr(&A, &a->c0);
-    vr_fp2_mul(&t, &a->c1, &a->c2);
-    vr_fp2_mul_xi(&t, &t);
-    vr_fp2_sub(&A, &A, &t);
-    vr_fp2_sqr(&B, &a->c2);
-    vr_fp2_mul_xi(&B, &B);
-    vr_fp2_mul(&t, &a->c0, &a->c1);
-    vr_fp2_sub(&B, &B, &t);
-    vr_fp2_sqr(&C, &a->c1);
-    vr_fp2_mul(&t, &a->c0, &a->c2);
-    vr_fp2_sub(&C, &C, &t);
+    fp2_sqr(&A, &a->c0);
+    fp2_mul(&t, &a->c1, &a->c2);
+    fp2_mul_xi(&t, &t);
+    fp2_sub(&A, &A, &t);
+    fp2_sqr(&B, &a->c2);
+    fp2_mul_xi(&B, &B);
+    fp2_mul(&t, &a->c0, &a->c1);
+    fp2_sub(&B, &B, &t);
+    fp2_sqr(&C, &a->c1);
+    fp2_mul(&t, &a->c0, &a->c2);
+    fp2_sub(&C, &C, &t);
 
-    vr_fp2_mul(&n, &a->c2, &B);
-    vr_fp2_mul(&t, &a->c1, &C);
-    vr_fp2_add(&n, &n, &t);
-    vr_fp2_mul_xi(&n, &n);
-    vr_fp2_mul(&t, &a->c0, &A);
-    vr_fp2_add(&n, &n, &t);
+    fp2_mul(&n, &a->c2, &B);
+    fp2_mul(&t, &a->c1, &C);
+    fp2_add(&n, &n, &t);
+    fp2_mul_xi(&n, &n);
+    fp2_mul(&t, &a->c0, &A);
+    fp2_add(&n, &n, &t);
     vr_fp2_inv(&n, &n);
 
-    vr_fp2_mul(&r->c0, &A, &n);
-    vr_fp2_mul(&r->c1, &B, &n);
-    vr_fp2_mul(&r->c2, &C, &n);
+    fp2_mul(&r->c0, &A, &n);
+    fp2_mul(&r->c1, &B, &n);
+    fp2_mul(&r->c2, &C, &n);
 }
 
 void
@@ -217,16 +217,16 @@ vr_fp6_frobenius(vr_fp6 *r, const vr_fp6 *a, int k)
     VR_ASSERT(k >= 1 && k <= 3);
     if (k == 2) {
         r->c0 = a->c0;
-        vr_fp2_mul_fp(&r->c1, &a->c1, &G2_2);
-        vr_fp2_mul_fp(&r->c2, &a->c2, &G2_4);
+        fp2_mul_fp(&r->c1, &a->c1, &G2_2);
+        fp2_mul_fp(&r->c2, &a->c2, &G2_4);
         return;
     }
     // odd k: conjugate each Fp2 coefficient, then scale
-    vr_fp2_conj(&r->c0, &a->c0);
-    vr_fp2_conj(&r->c1, &a->c1);
-    vr_fp2_conj(&r->c2, &a->c2);
-    vr_fp2_mul(&r->c1, &r->c1, k == 1 ? &G1_2 : &G3_2);
-    vr_fp2_mul(&r->c2, &r->c2, k == 1 ? &G1_4 : &G3_4);
+    fp2_conj(&r->c0, &a->c0);
+    fp2_conj(&r->c1, &a->c1);
+    fp2_conj(&r->c2, &a->c2);
+    fp2_mul(&r->c1, &r->c1, k == 1 ? &G1_2 : &G3_2);
+    fp2_mul(&r->c2, &r->c2, k == 1 ? &G1_4 : &G3_4);
 }
 
 bool

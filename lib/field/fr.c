@@ -141,6 +141,10 @@ vr_fr_pow(vr_fr *r, const vr_fr *a, const uint64_t e[4])
         vr_fr_mul(&acc, &acc, &t);
     }
     *r = acc;
+    // a or e may be secret (Fermat inverse of a witness, a private power)
+    vr_memzero_explicit(table, sizeof(table));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&t, sizeof(t));
 }
 
 void
@@ -394,12 +398,16 @@ vr_fr_batch_inv_var(vr_fr *out, const vr_fr *in, size_t n)
 void
 vr_fr_from_i64(vr_fr *r, int64_t v)
 {
-    /* |v| as unsigned without overflow on INT64_MIN */
-    uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    // Witness values (quantized weights, activations) are secret and may
+    // be negative: no branch on the sign.  |v| = (v ^ s) - s with s the
+    // sign mask (also right for INT64_MIN), then a masked negation.
+    uint64_t sign = (uint64_t)v >> 63, s = vr_limb_mask(sign);
+    uint64_t mag = ((uint64_t)v ^ s) - s;
+    vr_fr n;
 
     vr_fr_from_u64(r, mag);
-    if (v < 0)
-        vr_fr_neg(r, r);
+    vr_fr_neg(&n, r);
+    vr_fr_cmov(r, &n, (int)sign);
 }
 
 int

@@ -64,7 +64,7 @@ bool vr_fr_is_odd(const vr_fr *a);
 
 /* r = v. */
 void vr_fr_from_u64(vr_fr *r, uint64_t v);
-/* r = v mod r (negative v gives r - |v|). */
+/* r = v mod r (negative v gives r - |v|).  Constant time in v. */
 void vr_fr_from_i64(vr_fr *r, int64_t v);
 /* r = in (plain limbs).  VR_EFORMAT if in >= r (r untouched). */
 int vr_fr_from_canonical(vr_fr *r, const uint64_t in[4]);

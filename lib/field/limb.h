@@ -32,6 +32,9 @@ __extension__ typedef unsigned __int128 vr_u128;
     !defined(VR_LIMB_PORTABLE)
 #include <x86intrin.h>
 #define VR_LIMB_INTRINSICS 1
+#if defined(__BMI2__) && defined(__ADX__)
+#define VR_LIMB_ASM 1       /* mulx/adcx/adox Montgomery product below */
+#endif
 #endif
 
 /* *out = a + b + cin (cin 0 or 1); returns the carry out. */
@@ -232,7 +235,7 @@ vr_limb_half_mod(uint64_t r[4], const uint64_t a[4], const uint64_t m[4])
  * final conditional subtraction.  r may alias a or b.
  */
 static inline void
-vr_limb_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+vr_limb_mont_mul_c(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
     const uint64_t m[4], uint64_t n0)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
@@ -278,6 +281,86 @@ vr_limb_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
 #undef VR_CIOS_STEP
     uint64_t t[4] = {t0, t1, t2, t3};
     vr_limb_reduce_once(r, t, m);
+}
+
+#ifdef VR_LIMB_ASM
+/*
+ * The same CIOS product in x86-64 assembly with BMI2 mulx and the two
+ * independent carry chains of ADX (adcx: CF, adox: OF), as in blst and
+ * gnark-crypto's generated amd64 code.  Per outer step i:
+ *   t += a b[i]: lo_j go into t_j on the OF chain, hi_j into t_(j+1) on
+ *                the CF chain, A = hi_3 + both carries;
+ *   q = t0 n0, t = (t + q m) / 2^64: same two chains shifted one limb down,
+ *                t3 = hi_3 + A + carries.
+ * The C version above is the reference (tests/unit/check_limb.c).
+ */
+#define VR_ADX_ROUND(OFF)                                                 \
+    "movq " #OFF "(%[b]), %%rdx\n\t"                                    \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "mulxq 0(%[a]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[hi], %[t1]\n\t"                                            \
+    "mulxq 8(%[a]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[hi], %[t2]\n\t"                                            \
+    "mulxq 16(%[a]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "adcxq %[hi], %[t3]\n\t"                                            \
+    "mulxq 24(%[a]), %%rax, %[A]\n\t"                                   \
+    "adoxq %%rax, %[t3]\n\t"                                            \
+    "movl $0, %%eax\n\t"                                                \
+    "adcxq %%rax, %[A]\n\t"                                             \
+    "adoxq %%rax, %[A]\n\t"                                             \
+    "movq %[n0], %%rdx\n\t"                                             \
+    "imulq %[t0], %%rdx\n\t"                                            \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "mulxq 0(%[m]), %%rax, %[hi]\n\t"                                   \
+    "adcxq %[t0], %%rax\n\t"                                            \
+    "movq %[hi], %[t0]\n\t"                                             \
+    "adcxq %[t1], %[t0]\n\t"                                            \
+    "mulxq 8(%[m]), %%rax, %[t1]\n\t"                                   \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[t2], %[t1]\n\t"                                            \
+    "mulxq 16(%[m]), %%rax, %[t2]\n\t"                                  \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[t3], %[t2]\n\t"                                            \
+    "mulxq 24(%[m]), %%rax, %[t3]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "movl $0, %%eax\n\t"                                                \
+    "adcxq %%rax, %[t3]\n\t"                                            \
+    "adoxq %[A], %[t3]\n\t"
+
+static inline void
+vr_limb_mont_mul_asm(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+    const uint64_t m[4], uint64_t n0)
+{
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, A;
+
+    __asm__ (
+        VR_ADX_ROUND(0)
+        VR_ADX_ROUND(8)
+        VR_ADX_ROUND(16)
+        VR_ADX_ROUND(24)
+        : [t0] "+&r" (t0), [t1] "+&r" (t1), [t2] "+&r" (t2), [t3] "+&r" (t3),
+          [hi] "=&r" (hi), [A] "=&r" (A)
+        : [a] "r" (a), [b] "r" (b), [m] "r" (m), [n0] "r" (n0)
+        : "rax", "rdx", "cc", "memory");
+    uint64_t t[4] = {t0, t1, t2, t3};
+    vr_limb_reduce_once(r, t, m);
+}
+#undef VR_ADX_ROUND
+#endif
+
+/* r = a * b * 2^-256 mod m: the assembly when built for BMI2 + ADX, else C. */
+static inline void
+vr_limb_mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+    const uint64_t m[4], uint64_t n0)
+{
+#ifdef VR_LIMB_ASM
+    vr_limb_mont_mul_asm(r, a, b, m, n0);
+#else
+    vr_limb_mont_mul_c(r, a, b, m, n0);
+#endif
 }
 
 /* r = a^2 * 2^-256 mod m.  r may alias a. */

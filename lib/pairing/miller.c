@@ -166,36 +166,90 @@ pair_is_trivial(const vr_g1_affine *p, const vr_g2_affine *q)
 
 enum { BATCH = 8 };     /* pairs per shared-squaring pass (stack bound) */
 
+/* -pi^2 and pi of q for the two lines after the loop. */
+static void
+frobenius_points(vr_g2_affine *q1, vr_g2_affine *q2, const vr_g2_affine *q)
+{
+    vr_fp2_conj(&q1->x, &q->x);
+    vr_fp2_mul(&q1->x, &q1->x, &G1_2);
+    vr_fp2_conj(&q1->y, &q->y);
+    vr_fp2_mul(&q1->y, &q1->y, &G1_3);
+    vr_fp2_mul_fp(&q2->x, &q->x, &G2_2);
+    q2->y = q->y;                           /* -(y * -1) */
+}
+
+void
+vr_pairing_prepare(vr_g2_prepared *pq, const vr_g2_affine *q)
+{
+    // The steps of miller_batch for one Q, keeping the raw lines.
+    g2_proj t;
+    vr_g2_affine qneg, q1, q2;
+    int8_t naf[70];
+    int len = ate_naf(naf), li = 0;
+
+    pq->inf = vr_fp2_is_zero(&q->x) && vr_fp2_is_zero(&q->y);
+    if (pq->inf)
+        return;
+    t.x = q->x;
+    t.y = q->y;
+    t.z = vr_fp2_one;
+    qneg.x = q->x;
+    vr_fp2_neg(&qneg.y, &q->y);
+    for (int b = len - 2; b >= 0; b--) {
+        dbl_step(&t, &pq->l[li][0], &pq->l[li][1], &pq->l[li][2]);
+        li++;
+        if (naf[b] != 0) {
+            add_step(&t, &pq->l[li][0], &pq->l[li][1], &pq->l[li][2],
+                naf[b] > 0 ? q : &qneg);
+            li++;
+        }
+    }
+    frobenius_points(&q1, &q2, q);
+    add_step(&t, &pq->l[li][0], &pq->l[li][1], &pq->l[li][2], &q1);
+    li++;
+    add_step(&t, &pq->l[li][0], &pq->l[li][1], &pq->l[li][2], &q2);
+    li++;
+    VR_ASSERT(li == VR_PAIRING_NLINES);
+}
+
+/*
+ * f = prod over the n <= BATCH pairs (p, q) and the m prepared pairs
+ * (pp, qp) of their Miller values, with one squaring per step for all.
+ */
 static void
 miller_batch(vr_fp12 *f, const vr_g1_affine *p, const vr_g2_affine *q,
-    size_t n)
+    size_t n, const vr_g1_affine *pp, const vr_g2_prepared *qp, size_t m)
 {
     g2_proj t[BATCH];
     vr_g2_affine qneg[BATCH];
-    size_t idx[BATCH], m = 0;
+    size_t idx[BATCH], k0 = 0;
     int8_t naf[70];
-    int len = ate_naf(naf);
+    int len = ate_naf(naf), li = 0;
     vr_fp2 r0, r1, r2;
+    bool any = false;
 
     for (size_t i = 0; i < n; i++) {
         if (pair_is_trivial(&p[i], &q[i]))
             continue;
-        idx[m] = i;
-        t[m].x = q[i].x;
-        t[m].y = q[i].y;
-        t[m].z = vr_fp2_one;
-        qneg[m].x = q[i].x;
-        vr_fp2_neg(&qneg[m].y, &q[i].y);
-        m++;
+        idx[k0] = i;
+        t[k0].x = q[i].x;
+        t[k0].y = q[i].y;
+        t[k0].z = vr_fp2_one;
+        qneg[k0].x = q[i].x;
+        vr_fp2_neg(&qneg[k0].y, &q[i].y);
+        k0++;
     }
+    for (size_t j = 0; j < m; j++)
+        any |= !qp[j].inf && !vr_g1_affine_is_inf(&pp[j]);
     *f = vr_fp12_one;
-    if (m == 0)
+    if (k0 == 0 && !any)
         return;
     // the top NAF digit is 1: T starts at Q
     for (int b = len - 2; b >= 0; b--) {
+        int nl = naf[b] != 0 ? 2 : 1;
         if (b != len - 2)
             vr_fp12_sqr(f, f);
-        for (size_t k = 0; k < m; k++) {
+        for (size_t k = 0; k < k0; k++) {
             dbl_step(&t[k], &r0, &r1, &r2);
             mul_line(f, &r0, &r1, &r2, &p[idx[k]]);
             if (naf[b] != 0) {
@@ -204,36 +258,59 @@ miller_batch(vr_fp12 *f, const vr_g1_affine *p, const vr_g2_affine *q,
                 mul_line(f, &r0, &r1, &r2, &p[idx[k]]);
             }
         }
+        for (size_t j = 0; j < m; j++) {
+            if (qp[j].inf || vr_g1_affine_is_inf(&pp[j]))
+                continue;
+            for (int l = 0; l < nl; l++) {
+                r0 = qp[j].l[li + l][0];
+                r1 = qp[j].l[li + l][1];
+                mul_line(f, &r0, &r1, &qp[j].l[li + l][2], &pp[j]);
+            }
+        }
+        li += nl;
     }
     // f *= l_{T, pi(Q)}(P) l_{T + pi(Q), -pi^2(Q)}(P)
-    for (size_t k = 0; k < m; k++) {
-        const vr_g2_affine *qk = &q[idx[k]];
+    for (size_t k = 0; k < k0; k++) {
         vr_g2_affine q1, q2;
-        vr_fp2_conj(&q1.x, &qk->x);
-        vr_fp2_mul(&q1.x, &q1.x, &G1_2);
-        vr_fp2_conj(&q1.y, &qk->y);
-        vr_fp2_mul(&q1.y, &q1.y, &G1_3);
-        vr_fp2_mul_fp(&q2.x, &qk->x, &G2_2);
-        q2.y = qk->y;                       /* -(y * -1) */
+        frobenius_points(&q1, &q2, &q[idx[k]]);
         add_step(&t[k], &r0, &r1, &r2, &q1);
         mul_line(f, &r0, &r1, &r2, &p[idx[k]]);
         add_step(&t[k], &r0, &r1, &r2, &q2);
         mul_line(f, &r0, &r1, &r2, &p[idx[k]]);
     }
+    for (size_t j = 0; j < m; j++) {
+        if (qp[j].inf || vr_g1_affine_is_inf(&pp[j]))
+            continue;
+        for (int l = 0; l < 2; l++) {
+            r0 = qp[j].l[li + l][0];
+            r1 = qp[j].l[li + l][1];
+            mul_line(f, &r0, &r1, &qp[j].l[li + l][2], &pp[j]);
+        }
+    }
+}
+
+void
+vr_pairing_miller_loop_mixed(vr_fp12 *f, const vr_g1_affine *p,
+    const vr_g2_affine *q, size_t n, const vr_g1_affine *pp,
+    const vr_g2_prepared *qp, size_t m)
+{
+    vr_fp12 acc, g;
+    size_t first = n < BATCH ? n : BATCH;
+
+    // The prepared pairs ride along with the first batch; further batches
+    // of BATCH plain pairs multiply in (Miller values are multiplicative).
+    miller_batch(&acc, p, q, first, pp, qp, m);
+    for (size_t i = first; i < n; i += BATCH) {
+        size_t k = n - i < BATCH ? n - i : BATCH;
+        miller_batch(&g, p + i, q + i, k, NULL, NULL, 0);
+        vr_fp12_mul(&acc, &acc, &g);
+    }
+    *f = acc;
 }
 
 void
 vr_pairing_miller_loop(vr_fp12 *f, const vr_g1_affine *p,
     const vr_g2_affine *q, size_t n)
 {
-    vr_fp12 acc = vr_fp12_one, g;
-
-    // Pairs go through in batches of BATCH sharing the squarings; the
-    // batch products multiply together (Miller values are multiplicative).
-    for (size_t i = 0; i < n; i += BATCH) {
-        size_t m = n - i < BATCH ? n - i : BATCH;
-        miller_batch(&g, p + i, q + i, m);
-        vr_fp12_mul(&acc, &acc, &g);
-    }
-    *f = acc;
+    vr_pairing_miller_loop_mixed(f, p, q, n, NULL, NULL, 0);
 }

@@ -35,6 +35,26 @@
  */
 void vr_pairing_miller_loop(vr_fp12 *f, const vr_g1_affine *p,
     const vr_g2_affine *q, size_t n);
+/*
+ * The 88 lines of the Miller loop for a fixed Q (a verifying key's
+ * gamma2, delta2...), as (r0, r1, r2) in loop order: preparing once
+ * saves the G2 arithmetic of every later loop with that Q.  17 KB.
+ */
+#define VR_PAIRING_NLINES 88
+typedef struct {
+    vr_fp2 l[VR_PAIRING_NLINES][3];
+    bool inf;                   /* Q = O: the pair contributes 1 */
+} vr_g2_prepared;
+
+/* pq = the lines of q (a valid G2 point or (0, 0)). */
+void vr_pairing_prepare(vr_g2_prepared *pq, const vr_g2_affine *q);
+/* f = prod_i Miller(p[i], q[i]) * prod_j Miller(pp[j], qp[j]) in one
+ * loop (shared squarings); equal to vr_pairing_miller_loop on the
+ * unprepared points.  p, q may be NULL when n == 0, pp, qp when m == 0. */
+void vr_pairing_miller_loop_mixed(vr_fp12 *f, const vr_g1_affine *p,
+    const vr_g2_affine *q, size_t n, const vr_g1_affine *pp,
+    const vr_g2_prepared *qp, size_t m);
+
 /* r = f^(s (p^12 - 1) / r): easy part conj(f)/f, then ^(p^2 + 1), then
  * the hard part by the x-chain.  f must be nonzero (Miller values are). */
 void vr_pairing_final_exp(vr_fp12 *r, const vr_fp12 *f);

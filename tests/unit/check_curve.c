@@ -174,7 +174,7 @@ START_TEST(test_g2_subgroup)
         "612981679871602714643921549", 10);
     mpz_export(hl, NULL, -1, 8, 0, 0, h);
     mpz_clear(h);
-    for (int it = 0; found < 6 && it < 100; it++) {
+    for (int it = 0; found < 12 && it < 200; it++) {
         vr_fp2 x, y2, b;
         uint64_t l[4];
         for (int c = 0; c < 2; c++) {
@@ -203,12 +203,18 @@ START_TEST(test_g2_subgroup)
         vr_g2_mul_u256_var(&q, &p, vr_fr_modulus);
         ck_assert_int_eq(vr_g2_is_in_subgroup(&p), vr_g2_is_inf(&q));
         ck_assert(!vr_g2_is_in_subgroup(&p));   /* chance ~ 1/p */
+        // [r]P has order dividing h2: on E', not in G2 (unless O)
+        vr_g2_mul_u256_var(&q, &p, vr_fr_modulus);
+        ck_assert(vr_g2_is_on_curve(&q));
+        ck_assert(!vr_g2_is_inf(&q));
+        ck_assert(!vr_g2_is_in_subgroup(&q));
+        // [h2]P is in G2
         vr_g2_mul_u256_var(&q, &p, hl);
         ck_assert(vr_g2_is_in_subgroup(&q));
         vr_g2_mul_u256_var(&p, &q, vr_fr_modulus);
         ck_assert(vr_g2_is_inf(&p));
     }
-    ck_assert_int_ge(found, 6);
+    ck_assert_int_ge(found, 12);
     ck_assert(vr_g2_is_in_subgroup(&vr_g2_generator));
     ck_assert(vr_g2_is_in_subgroup(&vr_g2_infinity));
     vr_json_free(j);

@@ -310,6 +310,45 @@ START_TEST(test_tower_identities)
 }
 END_TEST
 
+/* The product used by the build (mulx/adcx/adox assembly on x86-64 with
+ * BMI2 and ADX) equals the C CIOS on unreduced operands < 2m. */
+START_TEST(test_mont_fast_vs_c)
+{
+    const uint64_t *m = _i ? vr_fr_modulus : vr_fp_modulus;
+    uint64_t n0 = _i ? 0xc2e1f593efffffffULL : 0x87d20782e4866389ULL;
+    uint64_t s = vr_test_seed() + 99;
+    long iters = vr_test_iters(2000) * 20;
+
+    for (long it = 0; it < iters; it++) {
+        uint64_t a[4], b[4], c[4], d[4];
+        for (int k = 0; k < 4; k++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            a[k] = s ^ (s >> 31);
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            b[k] = s ^ (s >> 29);
+        }
+        a[3] &= 0x7fffffffffffffffULL;
+        b[3] &= 0x7fffffffffffffffULL;
+        if (it % 5 == 0)        /* the largest admissible: 2m - 1 */
+            vr_limb_add_raw(a, m, m), vr_limb_sub_raw(a, a,
+                (const uint64_t[4]){1, 0, 0, 0});
+        // reduce into [0, 2m)
+        while (!vr_limb_lt(a, (const uint64_t[4]){m[0] << 1,
+            (m[1] << 1) | (m[0] >> 63), (m[2] << 1) | (m[1] >> 63),
+            (m[3] << 1) | (m[2] >> 63)}))
+            vr_limb_sub_raw(a, a, m);
+        while (!vr_limb_lt(b, (const uint64_t[4]){m[0] << 1,
+            (m[1] << 1) | (m[0] >> 63), (m[2] << 1) | (m[1] >> 63),
+            (m[3] << 1) | (m[2] >> 63)}))
+            vr_limb_sub_raw(b, b, m);
+        vr_limb_mont_mul(c, a, b, m, n0);
+        vr_limb_mont_mul_c(d, a, b, m, n0);
+        ck_assert(memcmp(c, d, 32) == 0);
+        ck_assert(vr_limb_lt(c, m));
+    }
+}
+END_TEST
+
 static Suite *
 field_suite(void)
 {
@@ -336,6 +375,7 @@ field_suite(void)
     tcase_add_test(tc, test_fp2_vectors);
     tcase_add_test(tc, test_fp12_vectors);
     tcase_add_loop_test(tc, test_tower_identities, 0, 2);
+    tcase_add_loop_test(tc, test_mont_fast_vs_c, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

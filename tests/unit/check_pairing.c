@@ -295,6 +295,51 @@ START_TEST(test_infinity_and_many)
 }
 END_TEST
 
+START_TEST(test_prepared)
+{
+    enum { N = 14 };
+    static vr_g2_prepared prep[N];
+    vr_g1_affine P[N];
+    vr_g2_affine Q[N];
+    uint64_t s = vr_test_seed() + 555;
+    vr_fp12 f, g, e1, e2;
+
+    for (int i = 0; i < N; i++) {
+        vr_fr k;
+        vr_g1 a;
+        vr_g2 b;
+        rand_fr(&k, &s);
+        vr_g1_mul_var(&a, &vr_g1_generator, &k);
+        vr_g1_to_affine(&P[i], &a);
+        rand_fr(&k, &s);
+        vr_g2_mul_var(&b, &vr_g2_generator, &k);
+        vr_g2_to_affine(&Q[i], &b);
+    }
+    P[4] = (vr_g1_affine){{{0}}, {{0}}};                /* O on each side */
+    Q[6] = (vr_g2_affine){{{{0}}, {{0}}}, {{{0}}, {{0}}}};
+    for (int i = 0; i < N; i++)
+        vr_pairing_prepare(&prep[i], &Q[i]);
+    ck_assert(prep[6].inf && !prep[5].inf);
+    // split the N pairs as n plain + m prepared, for several n
+    static const size_t splits[] = {0, 1, 3, 8, 10, N};
+    vr_pairing_miller_loop(&f, P, Q, N);
+    vr_pairing_final_exp(&e1, &f);
+    for (size_t c = 0; c < sizeof(splits) / sizeof(splits[0]); c++) {
+        size_t n = splits[c];
+        vr_pairing_miller_loop_mixed(&g, P, Q, n, P + n, prep + n, N - n);
+        vr_pairing_final_exp(&e2, &g);
+        ck_assert_msg(vr_fp12_eq(&e1, &e2), "split %zu", n);
+    }
+    // one prepared pair alone equals the pairing
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, &P[0], &prep[0], 1);
+    vr_pairing_final_exp(&e2, &g);
+    vr_pairing(&e1, &P[0], &Q[0]);
+    ck_assert(vr_fp12_eq(&e1, &e2));
+    vr_pairing_miller_loop_mixed(&g, NULL, NULL, 0, NULL, NULL, 0);
+    ck_assert(vr_fp12_is_one(&g));
+}
+END_TEST
+
 static void
 evm_run(const char *kind, const char *name, const char *in_hex,
     const char *want_hex)
@@ -355,6 +400,61 @@ START_TEST(test_evm_precompiles)
 }
 END_TEST
 
+/*
+ * Mutated precompile inputs: every go-ethereum vector with one random bit
+ * flipped, cut or extended.  The call must either fail with VR_EFORMAT or
+ * succeed with an output that decodes (a point on the curve, or 0/1).
+ */
+START_TEST(test_evm_mutations)
+{
+    struct vr_json *j = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/evm_precompiles.json"));
+    static const char *kinds[3] = {"ecAdd", "ecMul", "ecPairing"};
+    uint64_t s = vr_test_seed() + 31337;
+    long rounds = vr_test_iters(2000) / 1000 + 1;
+
+    for (int k = 0; k < 3; k++) {
+        char path[64];
+        snprintf(path, sizeof(path), "go_ethereum.vectors.%s", kinds[k]);
+        const struct vr_json *v = vr_json_req(j, path);
+        for (long r = 0; r < rounds; r++)
+        for (size_t i = 0; i < v->n; i++) {
+            size_t len;
+            unsigned char *in = vr_test_unhex(vr_json_text(vr_json_at(v, i),
+                "input_hex"), &len), out[64];
+            unsigned char *buf = calloc(len + 64, 1);
+            int rc;
+            memcpy(buf, in, len);
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            if (len > 0 && (s >> 60) < 12)
+                buf[(s >> 8) % len] ^= (unsigned char)(1u << ((s >> 3) & 7));
+            else if ((s >> 60) < 14)
+                len = len ? (s >> 8) % len : 0;
+            else
+                len += (s >> 8) % 64;
+            if (k == 0)
+                rc = vr_evm_bn256_add(out, buf, len);
+            else if (k == 1)
+                rc = vr_evm_bn256_scalar_mul(out, buf, len);
+            else
+                rc = vr_evm_bn256_pairing(out, buf, len);
+            ck_assert(rc == VR_OK || rc == VR_EFORMAT);
+            if (rc == VR_OK && k < 2) {
+                vr_g1_affine a;
+                ck_assert_int_eq(vr_g1_affine_from_bytes_be(&a, out), VR_OK);
+            } else if (rc == VR_OK) {
+                for (int b = 0; b < 31; b++)
+                    ck_assert_int_eq(out[b], 0);
+                ck_assert(out[31] <= 1);
+            }
+            free(buf);
+            free(in);
+        }
+    }
+    vr_json_free(j);
+}
+END_TEST
+
 static Suite *
 pairing_suite(void)
 {
@@ -366,7 +466,9 @@ pairing_suite(void)
     tcase_add_test(tc, test_product_checks);
     tcase_add_loop_test(tc, test_bilinearity, 0, 2);
     tcase_add_test(tc, test_infinity_and_many);
+    tcase_add_test(tc, test_prepared);
     tcase_add_test(tc, test_evm_precompiles);
+    tcase_add_test(tc, test_evm_mutations);
     suite_add_tcase(s, tc);
     return s;
 }

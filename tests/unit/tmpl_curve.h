@@ -108,6 +108,21 @@ START_TEST_X(S(test_add_vectors))
 }
 END_TEST
 
+/* r = k p by plain double-and-add over the 256 bits of k: the test's own
+ * reference, independent of wNAF, GLV and the fixed windows. */
+static void
+S(naive_mul)(PT *r, const PT *p, const uint64_t k[4])
+{
+    PT acc = G(infinity);
+
+    for (int i = 255; i >= 0; i--) {
+        G(dbl)(&acc, &acc);
+        if ((k[i >> 6] >> (i & 63)) & 1)
+            G(add_var)(&acc, &acc, p);
+    }
+    *r = acc;
+}
+
 static void
 S(rand_point)(PT *p, uint64_t *s)
 {
@@ -198,6 +213,12 @@ START_TEST_X(S(test_group_laws))
         ck_assert(G(eq)(&t, &v));
         G(mul_u256_var)(&t, &a, vr_fr_modulus);
         ck_assert(G(is_inf)(&t));
+        S(naive_mul)(&t, &a, vr_fr_modulus);
+        ck_assert(G(is_inf)(&t));
+        vr_fr_to_canonical(kl, &k3);
+        S(naive_mul)(&t, &a, kl);
+        G(mul_var)(&u, &a, &k3);
+        ck_assert(G(eq)(&t, &u));
         G(mul)(&t, &G(infinity), &k1);
         ck_assert(G(is_inf)(&t));
         G(mul)(&t, &a, &vr_fr_zero);
@@ -219,7 +240,9 @@ START_TEST_X(S(test_group_laws))
         ck_assert(G(affine_eq)(&back, &aa));
         ck_assert(G(affine_is_on_curve)(&aa));
     }
-    // r * G == O, (r - 1) * G == -G
+    // r * G == O (naive, without reduction mod r), (r - 1) * G == -G
+    S(naive_mul)(&t, &G(generator), vr_fr_modulus);
+    ck_assert(G(is_inf)(&t));
     G(mul_u256_var)(&t, &G(generator), vr_fr_modulus);
     ck_assert(G(is_inf)(&t));
     vr_fr m1;
