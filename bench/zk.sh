@@ -2,22 +2,26 @@
 # zk.sh: BN254 arithmetic of libvr beside ffjavascript's wasm (the engine
 # of snarkjs), on this machine, as one table.
 #
-#   sh bench/zk.sh [-r reps] [-t threads] [op ...]
+#   sh bench/zk.sh [-c] [-r reps] [-t threads] [op ...]
 #
 # For each op the C side (bench/bench_zk) and the JS side
 # (bench/zk_snarkjs.mjs) run back to back, each taking the median of
 # reps runs (default 5), so load from other processes hits both alike.
+# -c measures CPU time (all threads) on both sides instead of wall time:
+# steadier on a loaded machine, but blind to idle time in either.
 # Needs `make bench/bench_zk` and `sh mk/deps.sh bench` (npm packages
 # under bench/node_modules); `make bench` does both.
 set -u
 cd "$(dirname "$0")/.." || exit 4
 reps=5
 threads=
-while getopts r:t: ch; do
+cflag=
+while getopts cr:t: ch; do
     case $ch in
+    c) cflag=-c ;;
     r) reps=$OPTARG ;;
     t) threads="-t $OPTARG" ;;
-    *) echo "usage: zk.sh [-r reps] [-t threads] [op ...]" >&2; exit 2 ;;
+    *) echo "usage: zk.sh [-c] [-r reps] [-t threads] [op ...]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -34,7 +38,7 @@ label() {
     fp_mul) echo "Fp mul" ;;
     fr_mul) echo "Fr mul" ;;
     fp_inv) echo "Fp inversion (var-time)" ;;
-    g1_add) echo "G1 add (Jacobian)" ;;
+    g1_add) echo "G1 add (Jacobian, var-time)" ;;
     pairing) echo "pairing" ;;
     pairing4) echo "multi-pairing of 4 (product check)" ;;
     msm_g1_*_8b) n=${1#msm_g1_}; echo "MSM G1 2^${n%_8b}, 8-bit scalars" ;;
@@ -55,12 +59,17 @@ fmt() {
         else printf "%.3f s", s }'
 }
 
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs" \
+    "($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1))," \
+    "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+echo "# $( [ -n "$cflag" ] && echo "CPU time" || echo "wall time"), median of $reps," \
+    "threads: ${threads:-all CPUs} (C), ffjavascript's workers (JS)"
 printf '%-36s %12s %14s %8s\n' "operation" "libvr (C)" "ffjavascript" "ratio"
 printf '%-36s %12s %14s %8s\n' "" "" "0.3.1 (wasm)" "js/C"
 for op in "$@"; do
-    # shellcheck disable=SC2086
-    c=$(./bench/bench_zk -r "$reps" $threads "$op" 2>/dev/null | cut -f2)
-    j=$(node bench/zk_snarkjs.mjs -r "$reps" "$op" 2>/dev/null | cut -f2)
+    # shellcheck disable=SC2086 # $cflag and $threads may be empty
+    c=$(./bench/bench_zk $cflag -r "$reps" $threads "$op" 2>/dev/null | cut -f2)
+    j=$(node bench/zk_snarkjs.mjs $cflag -r "$reps" "$op" 2>/dev/null | cut -f2)
     ratio=$(awk -v c="$c" -v j="$j" 'BEGIN {
         if (c == "" || j == "" || c <= 0) print "-"; else printf "%.1fx", j / c }')
     printf '%-36s %12s %14s %8s\n' "$(label "$op")" "$(fmt "$c")" \
