@@ -1,6 +1,6 @@
 // zk_snarkjs.mjs: the ffjavascript (wasm) side of bench/zk.sh.
 //
-//   node bench/zk_snarkjs.mjs [-r reps] op...
+//   node bench/zk_snarkjs.mjs [-c] [-r reps] op...
 //
 // For each op prints "op<TAB>seconds" (median over reps) on stdout, the
 // same format as bench/bench_zk, so bench/zk.sh can set the two side by
@@ -19,16 +19,30 @@ import { randomBytes } from "node:crypto";
 
 const args = process.argv.slice(2);
 let reps = 5;
-if (args[0] === "-r") {
-    reps = parseInt(args[1], 10);
-    args.splice(0, 2);
+let cpu = false;
+for (;;) {
+    if (args[0] === "-r") {
+        reps = parseInt(args[1], 10);
+        args.splice(0, 2);
+    } else if (args[0] === "-c") {
+        cpu = true;
+        args.splice(0, 1);
+    } else {
+        break;
+    }
 }
 
 const curve = await buildBn128();
 const tm = curve.tm;
 const ex = tm.instance.exports;
 
+// Wall time, or with -c the CPU time of the process (all threads,
+// worker threads included), like bench_zk -c.
 function now() {
+    if (cpu) {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+    }
     return Number(process.hrtime.bigint()) / 1e9;
 }
 
