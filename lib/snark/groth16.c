@@ -532,12 +532,86 @@ msm1(vr_g1 *out, void *scratch, const vr_g1_affine *bases, const vr_fr *k,
     return vr_g1_msm(out, scratch, bases, k, n, nthreads);
 }
 
+/*
+ * The scalars of the H multi-exponentiation (FORMATS.md 4.1): A, B at the
+ * domain points from the coefficient records, C = A B, all three moved to
+ * the odd coset omega_2n <omega_n> (iNTT, then coset NTT), and
+ * h_k = A_odd B_odd - C_odd (Z = -2 there is folded into the H points).
+ * X (zeroed), Y (zeroed), Z: n elements each; h ends in X.  abc: NULL or
+ * 6n elements for the intermediates.
+ */
+static int
+h_scalars(vr_fr *X, vr_fr *Y, vr_fr *Z, vr_fr *abc,
+    const struct vr_ntt_domain *d, const struct vr_g16_pk *pk, const vr_fr *w,
+    int nthreads)
+{
+    size_t n = pk->n;
+    vr_fr g, t;
+
+    for (size_t i = 0; i < pk->ncoef; i++) {
+        const struct vr_g16_coef *e = &pk->coef[i];
+        vr_fr *T = e->matrix == 0 ? X : Y;
+        vr_fr_mul(&t, &e->value, &w[e->wire]);
+        vr_fr_add(&T[e->row], &T[e->row], &t);
+    }
+    for (size_t i = 0; i < n; i++)
+        vr_fr_mul(&Z[i], &X[i], &Y[i]);
+    if (abc) {
+        memcpy(abc, X, n * sizeof(vr_fr));
+        memcpy(abc + n, Y, n * sizeof(vr_fr));
+        memcpy(abc + 2 * n, Z, n * sizeof(vr_fr));
+    }
+    vr_fr_root_of_unity(&g, pk->log2n + 1);
+    vr_ntt_inverse(d, X, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, X, pk->log2n, &g, nthreads);
+    vr_ntt_inverse(d, Y, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, Y, pk->log2n, &g, nthreads);
+    vr_ntt_inverse(d, Z, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, Z, pk->log2n, &g, nthreads);
+    if (abc) {
+        memcpy(abc + 3 * n, X, n * sizeof(vr_fr));
+        memcpy(abc + 4 * n, Y, n * sizeof(vr_fr));
+        memcpy(abc + 5 * n, Z, n * sizeof(vr_fr));
+    }
+    for (size_t i = 0; i < n; i++) {
+        vr_fr_mul(&X[i], &X[i], &Y[i]);
+        vr_fr_sub(&X[i], &X[i], &Z[i]);
+    }
+    vr_memzero_explicit(&t, sizeof(t));
+    return VR_OK;
+}
+
+int
+vr_g16_h(vr_fr *h, vr_fr *abc, const struct vr_g16_pk *pk, const vr_fr *w,
+    size_t nw, int nthreads)
+{
+    size_t n = pk->n;
+    vr_fr *Y, *Z;
+    struct vr_ntt_domain d = {0};
+    int rc = VR_ENOMEM;
+
+    if (nw != pk->nvars)
+        return VR_ESHAPE;
+    Y = vr_callocarray(n, sizeof(vr_fr));
+    Z = vr_mallocarray(n, sizeof(vr_fr));
+    if (Y && Z && (rc = vr_ntt_domain_init(&d, pk->log2n)) == VR_OK) {
+        memset(h, 0, n * sizeof(vr_fr));
+        rc = h_scalars(h, Y, Z, abc, &d, pk, w, nthreads);
+    }
+    if (Y) vr_memzero_explicit(Y, n * sizeof(vr_fr));
+    if (Z) vr_memzero_explicit(Z, n * sizeof(vr_fr));
+    free(Y);
+    free(Z);
+    vr_ntt_domain_free(&d);
+    return rc;
+}
+
 int
 vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     const vr_fr *w, size_t nw, const vr_fr *r, const vr_fr *s, int nthreads)
 {
     size_t n = pk->n, nv = pk->nvars, npub = pk->npublic, ss;
-    vr_fr *X = NULL, *Y = NULL, *Z = NULL, g, rs;
+    vr_fr *X = NULL, *Y = NULL, *Z = NULL, rs;
     struct vr_ntt_domain d = {0};
     void *scratch = NULL;
     vr_g1 pa, pb1, pc, t1;
@@ -558,29 +632,8 @@ vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     if ((rc = vr_ntt_domain_init(&d, pk->log2n)) != VR_OK)
         goto out;
 
-    // A, B at the domain points from the coefficient records; C = A B.
-    for (size_t i = 0; i < pk->ncoef; i++) {
-        const struct vr_g16_coef *e = &pk->coef[i];
-        vr_fr t;
-        vr_fr_mul(&t, &e->value, &w[e->wire]);
-        vr_fr *T = e->matrix == 0 ? X : Y;
-        vr_fr_add(&T[e->row], &T[e->row], &t);
-    }
-    for (size_t i = 0; i < n; i++)
-        vr_fr_mul(&Z[i], &X[i], &Y[i]);
-    // Values on the odd coset omega_2n * <omega_n>: iNTT, then coset NTT.
-    vr_fr_root_of_unity(&g, pk->log2n + 1);
-    vr_ntt_inverse(&d, X, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, X, pk->log2n, &g, nthreads);
-    vr_ntt_inverse(&d, Y, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, Y, pk->log2n, &g, nthreads);
-    vr_ntt_inverse(&d, Z, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, Z, pk->log2n, &g, nthreads);
-    // h_k = A_odd B_odd - C_odd (Z = -2 there is folded into H).
-    for (size_t i = 0; i < n; i++) {
-        vr_fr_mul(&X[i], &X[i], &Y[i]);
-        vr_fr_sub(&X[i], &X[i], &Z[i]);
-    }
+    if ((rc = h_scalars(X, Y, Z, NULL, &d, pk, w, nthreads)) != VR_OK)
+        goto out;
 
     // pi_A = alpha1 + sum w_i A_i + r delta1
     if ((rc = msm1(&pa, scratch, pk->a, w, nv, nthreads)) != VR_OK)

@@ -127,6 +127,16 @@ int vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     const vr_fr *w, size_t nw, const vr_fr *r, const vr_fr *s,
     int nthreads);
 
+/*
+ * The n scalars h_k of the prover's H multi-exponentiation for witness w
+ * (snarkjs's algorithm, FORMATS.md 4.1): A(x) B(x) - C(x) at the odd coset
+ * points omega_2n omega_n^k.  abc: NULL, or 6n elements receiving the
+ * intermediates A_ev, B_ev, C_ev (on the domain) and A_odd, B_odd, C_odd.
+ * VR_ESHAPE if nw != nvars, VR_ENOMEM.  Secret data: wipe h and abc.
+ */
+int vr_g16_h(vr_fr *h, vr_fr *abc, const struct vr_g16_pk *pk, const vr_fr *w,
+    size_t nw, int nthreads);
+
 /* Prepare vk for verification (copies it; computes e(alpha, beta)).
  * VR_EFORMAT if a point of vk is invalid. */
 int vr_g16_prepare(struct vr_g16_pvk *pvk, const struct vr_g16_vk *vk);

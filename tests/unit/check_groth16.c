@@ -432,6 +432,26 @@ START_TEST(test_prove_rs0)
     ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw - 1, &zero, &zero, 1),
         VR_ESHAPE);
     ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw, &zero, &zero, 1), VR_OK);
+    // Intermediates of e2e.json: A, B, C on the domain and the odd coset,
+    // and the H scalars.
+    {
+        vr_fr h[8], abc[48], x;
+        const char *names[] = {"A_evals", "B_evals", "C_evals_equal_A_times_B",
+            "A_odd", "B_odd", "C_odd"};
+        char p[96];
+        ck_assert_int_eq(vr_g16_h(h, abc, &pk, w, nw, 1), VR_OK);
+        for (int m = 0; m < 7; m++) {
+            for (int i = 0; i < 8; i++) {
+                snprintf(p, sizeof(p), "prover_intermediates_rs0.%s.%d",
+                    m < 6 ? names[m] : "h_scalars_A_odd_times_B_odd_minus_C_odd",
+                    i);
+                dec_fr(&x, e2e_get(p));
+                ck_assert_msg(vr_fr_eq(&x, m < 6 ? &abc[8 * m + i] : &h[i]),
+                    "%s differs", p);
+            }
+        }
+        ck_assert_int_eq(vr_g16_h(h, NULL, &pk, w, nw - 1, 1), VR_ESHAPE);
+    }
     f = open_memstream(&out, &olen);
     ck_assert_int_eq(vr_g16_proof_json_write(f, &pi), VR_OK);
     fclose(f);
