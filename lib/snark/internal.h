@@ -27,6 +27,11 @@ int vr_snark_failc(int err, const char *fmt, ...)
 /* Read all of f into *buf (malloc'd, caller frees). */
 int vr_snark_slurp(unsigned char **buf, size_t *len, FILE *f);
 
+/* r1cs.c: a header's field description, u32 n8 = 32 then the prime r
+ * (little-endian); VR_EFORMAT naming what otherwise. */
+struct vr_cur;
+int vr_snark_check_prime(struct vr_cur *c, const char *what);
+
 /* A parsed container: sections point into the caller's buffer. */
 #define VR_BIN_MAXSEC 32
 struct vr_bin {

@@ -690,6 +690,33 @@ START_TEST(test_builder_prove_verify)
     ck_assert_int_eq(vr_g16_prove(&bad, &pk, w, r.nwires, 1), VR_OK);
     ck_assert_int_eq(vr_g16_verify(&pvk, &bad, &w[1], 1), VR_EREJECT);
     vr_fr_sub(&w[5], &w[5], &vr_fr_one);
+    // Another circuit with one public signal (one more constraint): its
+    // key rejects the proof, and its own proof of the same output (x = 3)
+    // is not accepted by the first key.
+    {
+        struct vr_r1cs r3;
+        struct vr_g16_pk pk3;
+        struct vr_g16_vk vk3;
+        struct vr_g16_pvk pvk3;
+        struct vr_g16_proof pi3;
+        vr_fr *w3;
+        cubic_circuit(&r3, 7);
+        w3 = cubic_witness(&r3, 3);
+        ck_assert(vr_fr_eq(&w3[1], &w[1]));
+        ck_assert_int_eq(vr_g16_setup(&pk3, &vk3, &r3, 1), VR_OK);
+        ck_assert_int_eq(vr_g16_prepare(&pvk3, &vk3), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk3, &pi, &w[1], 1), VR_EREJECT);
+        ck_assert_int_eq(vr_g16_prove(&pi3, &pk3, w3, r3.nwires, 1), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk3, &pi3, &w3[1], 1), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk, &pi3, &w3[1], 1), VR_EREJECT);
+        ck_assert_int_eq(vr_g16_prove(&pi3, &pk3, w, r.nwires, 1),
+            VR_ESHAPE);
+        vr_g16_pvk_free(&pvk3);
+        vr_g16_pk_free(&pk3);
+        vr_g16_vk_free(&vk3);
+        free(w3);
+        vr_r1cs_free(&r3);
+    }
     // Another key of the same circuit rejects the proof.
     ck_assert_int_eq(vr_g16_setup(&pk2, &vk2, &r, 1), VR_OK);
     ck_assert_int_eq(vr_g16_prepare(&pvk2, &vk2), VR_OK);
