@@ -392,6 +392,14 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     for (int i = 0; i < 5; i++)
         if (vr_fr_is_zero(&toxic[i]))
             return VR_ERANGE;
+    // tau must lie outside both domains (n and 2n): tau^(2n) != 1.
+    t = *tau;
+    for (int i = 0; i <= k; i++)
+        vr_fr_sqr(&t, &t);
+    if (vr_fr_is_one(&t)) {
+        vr_memzero_explicit(&t, sizeof(t));
+        return VR_ERANGE;
+    }
     pk->nvars = nv;
     pk->npublic = npub;
     pk->n = (uint32_t)n;

@@ -786,10 +786,15 @@ START_TEST(test_setup_roundtrip)
     ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
     ck_assert_int_eq(vr_g16_prove(&pi, &pk2, w, nw, 1), VR_OK);
     ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
-    // tau in the domain is refused (it would divide by zero).
-    toxic[0] = vr_fr_one;
+    // tau in the domain (of size 8 or 16) is refused (it would divide by
+    // zero), and so is a zero secret.
     vr_g16_pk_free(&pk2);
     vr_g16_vk_free(&vk2);
+    vr_fr_root_of_unity(&toxic[0], 4);
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
+    vr_fr_root_of_unity(&toxic[0], 3);
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
+    vr_fr_from_u64(&toxic[0], 2);
     toxic[1] = vr_fr_zero;
     ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
     vr_g16_pvk_free(&pvk);
