@@ -338,7 +338,7 @@ END_TEST
 START_TEST(test_mont_fast_vs_c)
 {
     const uint64_t *m = _i ? vr_fr_modulus : vr_fp_modulus;
-    uint64_t n0 = _i ? 0xc2e1f593efffffffULL : 0x87d20782e4866389ULL;
+    uint64_t n0 = _i ? VR_FR_N0 : VR_FP_N0;
     uint64_t s = vr_test_seed() + 99;
     long iters = vr_test_iters(2000) * 20;
 
