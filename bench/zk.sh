@@ -28,6 +28,7 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- fp_mul fr_mul fp_inv g1_add pairing pairing4 \
     msm_g1_10 msm_g1_14 msm_g1_16 msm_g1_18 \
     msm_g1_10_8b msm_g1_14_8b msm_g1_16_8b msm_g1_18_8b \
+    msm_g1_16_nn msm_g1_18_nn \
     msm_g2_16 ntt_16 ntt_20
 [ -x bench/bench_zk ] || { echo "zk.sh: run make bench/bench_zk first" >&2; exit 4; }
 [ -d bench/node_modules/ffjavascript ] ||
@@ -42,6 +43,7 @@ label() {
     pairing) echo "pairing" ;;
     pairing4) echo "multi-pairing of 4 (product check)" ;;
     msm_g1_*_8b) n=${1#msm_g1_}; echo "MSM G1 2^${n%_8b}, 8-bit scalars" ;;
+    msm_g1_*_nn) n=${1#msm_g1_}; echo "MSM G1 2^${n%_nn}, witness mix" ;;
     msm_g1_*) echo "MSM G1 2^${1#msm_g1_}, random scalars" ;;
     msm_g2_*) echo "MSM G2 2^${1#msm_g2_}, random scalars" ;;
     ntt_*) echo "NTT 2^${1#ntt_} (forward)" ;;

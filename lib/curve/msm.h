@@ -54,7 +54,10 @@ size_t vr_g2_msm_scratch_size(size_t n, int nthreads);
 
 /*
  * out = sum_{i < n} scalars[i] * bases[i] (infinity for n = 0).
- * bases: affine, on the curve (G2: in the subgroup), (0, 0) for infinity;
+ * bases: affine, on the curve (G2: in the subgroup), (0, 0) for infinity
+ * (not checked here: decode untrusted points with the curve's checked
+ * decoders; a point off the curve gives a meaningless sum, or a failed
+ * assertion when it makes a batch denominator vanish);
  * scalars: Montgomery form (vr_fr).  scratch: see above.  out must not
  * alias the inputs.  VR_ERANGE if n > VR_MSM_MAX_N, else VR_OK.
  */
