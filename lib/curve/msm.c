@@ -37,6 +37,8 @@ static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define SUB_LOG2 14             /* points sorted per block */
 #define BATCH 1024              /* additions sharing one inversion */
 #define ALIGN 64
+#define SEG 64                  /* bucket segments summed side by side */
+#define SEG_MIN_NB 1024         /* from this many buckets (c >= 11) */
 
 /* -- scalar recoding ----------------------------------------------------- */
 
@@ -133,7 +135,7 @@ struct layout {
     size_t k, bl, neg, idx, dig, ws;    /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
-        t_num, t_den, t_pre;    /* offsets inside a thread area */
+        t_num, t_den, t_pre, t_seg;     /* offsets inside a thread area */
     size_t total;
 };
 
@@ -198,6 +200,7 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_num, &e, BATCH * fsz);
     place(&L->t_den, &e, BATCH * fsz);
     place(&L->t_pre, &e, BATCH * fsz);
+    place(&L->t_seg, &e, 2 * SEG * aff);
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);
     L->total = end + ALIGN;     /* slack to align the caller's pointer */
