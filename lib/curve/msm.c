@@ -60,7 +60,10 @@ windows(int bits, int c)
  * Window width for m points of at most `bits` bits: minimize
  *   W(c) * (m * A + 2^(c-1) * R),
  * A ~ 8 multiplications per batched affine addition (with the sort), and
- * R ~ 27 per bucket in the running sum (a mixed and a Jacobian addition).
+ * R per bucket in the window sum: ~27 for the Jacobian running sum (a
+ * mixed and a full addition), ~17 for the batched segment sums used from
+ * SEG_MIN_NB buckets (two batched additions and their share of the
+ * inversions).
  */
 static int
 choose_c(size_t m, int bits)
@@ -69,8 +72,9 @@ choose_c(size_t m, int bits)
     int bc = 1;
 
     for (int c = 1; c <= CMAX; c++) {
+        size_t nb = (size_t)1 << (c - 1);
         double cost = (double)windows(bits, c) *
-            ((double)m * 8.0 + (double)((size_t)1 << (c - 1)) * 27.0);
+            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 27.0));
         if (c == 1 || cost < best) {
             best = cost;
             bc = c;

@@ -226,21 +226,26 @@ ntt_kernel(void *arg, int tid, int nt)
     vr_fr ninv = vr_fr_one;
     for (int k = 0; k < jb->log2n; k++)
         vr_fr_half(&ninv, &ninv);
-    const vr_fr *s = jb->coset_inv ? &vr_fr_one : &ninv;
     vr_par_range(&lo, &hi, n / 2, tid, nt);
     for (size_t i = lo; i < hi; i++) {
+        vr_fr t;
         if (i == 0) {
-            vr_fr_mul(&x[0], &x[0], s);
-            if (n > 1)
-                vr_fr_mul(&x[n / 2], &x[n / 2], s);
+            if (!jb->coset_inv) {
+                vr_fr_mul(&x[0], &x[0], &ninv);
+                vr_fr_mul(&x[n / 2], &x[n / 2], &ninv);
+            }
             continue;
         }
-        vr_fr t = x[i];
-        vr_fr_mul(&x[i], &x[n - i], s);
-        vr_fr_mul(&x[n - i], &t, s);
+        t = x[i];
+        if (jb->coset_inv) {
+            x[i] = x[n - i];
+            x[n - i] = t;
+        } else {
+            vr_fr_mul(&x[i], &x[n - i], &ninv);
+            vr_fr_mul(&x[n - i], &t, &ninv);
+        }
     }
-    if (n == 1 && tid == 0 && !jb->coset_inv)
-        vr_fr_mul(&x[0], &x[0], s);
+    // n = 1: nothing to reverse, and n^-1 = 1.
     if (jb->coset_inv) {
         vr_par_barrier();
         vr_par_range(&lo, &hi, n, tid, nt);
