@@ -20,6 +20,7 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "base/par.h"
+#include "field/limb.h"
 #include "poly/ntt.h"
 
 #define BLOCK_LOG2 14           /* 16384 elements = 512 KiB per block */
@@ -101,14 +102,29 @@ scale_powers(vr_fr *x, size_t lo, size_t hi, const vr_fr *s, const vr_fr *g)
     }
 }
 
+/*
+ * The butterfly calls the limb.h routines inline (vr_fr_mul and friends
+ * without the calls, as fr.h offers for hot loops): the transform is
+ * bound by these three operations.
+ */
 static inline void
 butterfly(vr_fr *a, vr_fr *b, const vr_fr *w)
 {
     vr_fr v;
 
-    vr_fr_mul(&v, b, w);
-    vr_fr_sub(b, a, &v);
-    vr_fr_add(a, a, &v);
+    vr_limb_mont_mul(v.l, b->l, w->l, vr_fr_modulus, VR_FR_N0);
+    vr_limb_sub_mod(b->l, a->l, v.l, vr_fr_modulus);
+    vr_limb_add_mod(a->l, a->l, v.l, vr_fr_modulus);
+}
+
+/* The butterfly with w = 1. */
+static inline void
+butterfly1(vr_fr *a, vr_fr *b)
+{
+    vr_fr v = *b;
+
+    vr_limb_sub_mod(b->l, a->l, v.l, vr_fr_modulus);
+    vr_limb_add_mod(a->l, a->l, v.l, vr_fr_modulus);
 }
 
 /* Stages m = 1 .. B/2 on the block x[0..B). */
@@ -116,17 +132,12 @@ static void
 block_stages(vr_fr *x, size_t B, const vr_fr *tw)
 {
     // m = 1: twiddle 1, no multiplication.
-    for (size_t a = 0; a + 1 < B; a += 2) {
-        vr_fr v = x[a + 1];
-        vr_fr_sub(&x[a + 1], &x[a], &v);
-        vr_fr_add(&x[a], &x[a], &v);
-    }
+    for (size_t a = 0; a + 1 < B; a += 2)
+        butterfly1(&x[a], &x[a + 1]);
     // j = 0 has twiddle 1 as well.
     for (size_t m = 2; m < B; m *= 2)
         for (size_t a = 0; a < B; a += 2 * m) {
-            vr_fr v = x[a + m];
-            vr_fr_sub(&x[a + m], &x[a], &v);
-            vr_fr_add(&x[a], &x[a], &v);
+            butterfly1(&x[a], &x[a + m]);
             for (size_t j = 1; j < m; j++)
                 butterfly(&x[a + j], &x[a + j + m], &tw[m + j]);
         }
@@ -226,21 +237,26 @@ ntt_kernel(void *arg, int tid, int nt)
     vr_fr ninv = vr_fr_one;
     for (int k = 0; k < jb->log2n; k++)
         vr_fr_half(&ninv, &ninv);
-    const vr_fr *s = jb->coset_inv ? &vr_fr_one : &ninv;
     vr_par_range(&lo, &hi, n / 2, tid, nt);
     for (size_t i = lo; i < hi; i++) {
+        vr_fr t;
         if (i == 0) {
-            vr_fr_mul(&x[0], &x[0], s);
-            if (n > 1)
-                vr_fr_mul(&x[n / 2], &x[n / 2], s);
+            if (!jb->coset_inv) {
+                vr_fr_mul(&x[0], &x[0], &ninv);
+                vr_fr_mul(&x[n / 2], &x[n / 2], &ninv);
+            }
             continue;
         }
-        vr_fr t = x[i];
-        vr_fr_mul(&x[i], &x[n - i], s);
-        vr_fr_mul(&x[n - i], &t, s);
+        t = x[i];
+        if (jb->coset_inv) {
+            x[i] = x[n - i];
+            x[n - i] = t;
+        } else {
+            vr_fr_mul(&x[i], &x[n - i], &ninv);
+            vr_fr_mul(&x[n - i], &t, &ninv);
+        }
     }
-    if (n == 1 && tid == 0 && !jb->coset_inv)
-        vr_fr_mul(&x[0], &x[0], s);
+    // n = 1: nothing to reverse, and n^-1 = 1.
     if (jb->coset_inv) {
         vr_par_barrier();
         vr_par_range(&lo, &hi, n, tid, nt);
