@@ -274,6 +274,8 @@ vr_lstmnet_init(struct vr_lstmnet *n, int L, int C, int H, int V)
     off += (size_t)V;
     n->nparam = k + 2;
     n->nparams = off;
+    if (off > VR_MAXPARAM_FLOATS)
+        return VR_ERANGE;
     n->params = vr_callocarray(off, sizeof(float));
     n->grads = vr_callocarray(off, sizeof(float));
     if (n->params == NULL || n->grads == NULL) {
