@@ -171,6 +171,25 @@ cell_backward(float *dG, float *dc, const float *dh, const float *G,
     }
 }
 
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
+
+/* db[k] += sum_r in[r][k] in double; in (R, K), K a multiple of 8. */
+static void
+colsum_add(double *db, const float *in, size_t R, size_t K)
+{
+    for (size_t k = 0; k < K; k += 8) {
+        v8d acc;
+        memcpy(&acc, db + k, sizeof(acc));
+        for (size_t r = 0; r < R; r++) {
+            v8f x;
+            memcpy(&x, in + r * K + k, sizeof(x));
+            acc += __builtin_convertvector(x, v8d);
+        }
+        memcpy(db + k, &acc, sizeof(acc));
+    }
+}
+
 static void
 span_backward(const struct span *s)
 {
@@ -187,9 +206,7 @@ span_backward(const struct span *s)
             t > 0 ? s->c + (size_t)(t - 1) * BH + o * H : NULL, s->nb,
             s->H);
         // bias gradient: column sums of dG_t, in double, while it is hot
-        for (size_t r = 0; r < (size_t)s->nb; r++)
-            for (size_t k = 0; k < G4; k++)
-                s->db[k] += dG_t[r * G4 + k];
+        colsum_add(s->db, dG_t, (size_t)s->nb, G4);
         // dh_{t-1} (nb, H) += dG_t (nb, 4H) Whh (4H, H)
         if (t > 0)
             vr_gemm(s->dh + (size_t)(t - 1) * BH + o * H, s->H, dG_t,
