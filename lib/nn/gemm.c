@@ -1,6 +1,8 @@
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #include <cblas.h>
 
@@ -12,49 +14,95 @@ static _Thread_local bool in_parallel;
 
 #define MAXTHREADS 64
 
-struct job {
+/*
+ * A parallel region: chunks handed out one at a time from a counter, so
+ * a thread the scheduler runs late (on a busy machine) takes fewer of
+ * them and the caller never waits for it to start.  Which thread runs a
+ * chunk changes nothing in its result.  Helpers are detached; the last
+ * of the caller and the helpers to let go frees the region, so a helper
+ * that starts after the work is done touches only the region.
+ */
+struct region {
     void (*fn)(void *ctx, int k, int n);
     void *ctx;
-    int k, n;
+    int nchunks;
+    atomic_int next, done, refs;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 };
 
-static void *
-job_run(void *arg)
+static void
+region_release(struct region *g)
 {
-    struct job *j = arg;
+    if (atomic_fetch_sub(&g->refs, 1) == 1) {
+        pthread_mutex_destroy(&g->mu);
+        pthread_cond_destroy(&g->cv);
+        free(g);
+    }
+}
+
+static void
+region_work(struct region *g)
+{
+    int k;
+
+    while ((k = atomic_fetch_add(&g->next, 1)) < g->nchunks) {
+        g->fn(g->ctx, k, g->nchunks);
+        if (atomic_fetch_add(&g->done, 1) + 1 == g->nchunks) {
+            pthread_mutex_lock(&g->mu);
+            pthread_cond_broadcast(&g->cv);
+            pthread_mutex_unlock(&g->mu);
+        }
+    }
+}
+
+static void *
+region_helper(void *arg)
+{
     in_parallel = true;
-    j->fn(j->ctx, j->k, j->n);
+    region_work(arg);
+    region_release(arg);
     return NULL;
 }
 
 void
 vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx)
 {
-    struct job jobs[MAXTHREADS];
-    pthread_t tid[MAXTHREADS];
-    bool started[MAXTHREADS] = {false};
-    bool outer = in_parallel;
+    struct region *g;
+    pthread_attr_t attr;
+    int helpers = (n < nn_threads ? n : nn_threads) - 1;
 
-    if (n > MAXTHREADS)
-        n = MAXTHREADS;
-    if (n <= 1 || outer) {
+    if (n <= 1 || helpers < 1 || in_parallel ||
+        (g = malloc(sizeof(*g))) == NULL) {
         for (int k = 0; k < n; k++)
             fn(ctx, k, n);
         return;
     }
-    for (int k = 0; k < n; k++)
-        jobs[k] = (struct job){fn, ctx, k, n};
-    for (int k = 1; k < n; k++)
-        started[k] = pthread_create(&tid[k], NULL, job_run, &jobs[k]) == 0;
-    in_parallel = true;
-    fn(ctx, 0, n);
-    for (int k = 1; k < n; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            fn(ctx, k, n);      /* no thread: the same work, here */
+    g->fn = fn;
+    g->ctx = ctx;
+    g->nchunks = n;
+    atomic_init(&g->next, 0);
+    atomic_init(&g->done, 0);
+    atomic_init(&g->refs, 1);
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    for (int k = 0; k < helpers; k++) {
+        pthread_t tid;
+        atomic_fetch_add(&g->refs, 1);
+        if (pthread_create(&tid, &attr, region_helper, g) != 0)
+            atomic_fetch_sub(&g->refs, 1);   /* the caller does its part */
     }
+    pthread_attr_destroy(&attr);
+    in_parallel = true;
+    region_work(g);
     in_parallel = false;
+    pthread_mutex_lock(&g->mu);
+    while (atomic_load(&g->done) < n)
+        pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+    region_release(g);
 }
 
 static void
@@ -94,13 +142,17 @@ vr_gemm(float *C, int ldc, const float *A, int lda, const float *B, int ldb,
 {
     if (M == 0 || N == 0)
         return;
-    // large products: bands of rows on lib/nn's threads, BLAS in each
-    // single-threaded (below 8 MFLOP a thread costs more than it gives)
-    if (nn_threads > 1 && !in_parallel && M >= 32 * nn_threads &&
-        2.0 * M * N * K >= 8e6) {
+    // large products: bands of rows (four a thread, at least 64 rows
+    // each) on lib/nn's threads, BLAS in each single-threaded; below
+    // 16 MFLOP a thread costs more than it gives
+    if (nn_threads > 1 && !in_parallel && M >= 128 &&
+        2.0 * M * N * K >= 16e6) {
         struct band b = {C, A, B, ldc, lda, ldb, M, N, K, ta, tb, alpha,
             beta};
-        vr_nn_parallel(nn_threads, band_run, &b);
+        int n = 4 * nn_threads;
+        if (n > M / 64)
+            n = M / 64;
+        vr_nn_parallel(n, band_run, &b);
         return;
     }
     if (M == 1) {

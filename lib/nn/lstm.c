@@ -108,15 +108,18 @@ span_run(void *arg, int k, int n)
  * db: 4H doubles of scratch a slice for the backward, or NULL.  Returns
  * the number of slices. */
 static int
+nspans(int B)
+{
+    int n = vr_gemm_threads();
+    return n > MAXSPANS ? (B < MAXSPANS ? B : MAXSPANS) : n > B ? B : n;
+}
+
+static int
 run_spans(const struct span *proto, double *db)
 {
     struct spans ss = {proto, db};
-    int n = vr_gemm_threads();
+    int n = nspans(proto->B);
 
-    if (n > MAXSPANS)
-        n = MAXSPANS;
-    if (n > proto->B)
-        n = proto->B;
     vr_nn_parallel(n, span_run, &ss);
     return n;
 }
@@ -226,9 +229,9 @@ vr_lstm_backward(float *dx, float *dWih, float *dWhh, float *dbih,
     struct span s = {(float *)h, (float *)c, (float *)gates, dh, dG, dc,
         NULL, Whh, B, 0, B, T, H};
 
-    // per-slice bias sums (a few hundred kB; out of memory here is not
-    // something the caller could handle better than an abort)
-    dbp = malloc(G4 * MAXSPANS * sizeof(double));
+    // per-slice bias sums (a few kB; out of memory here is not something
+    // the caller could handle better than an abort)
+    dbp = malloc(G4 * (size_t)nspans(B) * sizeof(double));
     VR_ASSERT(dbp != NULL);
     int n = run_spans(&s, dbp);
     // dbih, dbhh += the spans' sums, added in span order
