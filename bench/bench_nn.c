@@ -112,12 +112,15 @@ bench_train(const char *name, struct net *n, struct vr_rng *rng)
     // inference: batch 256 and batch 1, per sample
     iters = 0;
     t0 = vr_now();
+    c0 = cpu_now();
     do {
         forward(n, z, x, B);
         iters++;
     } while ((t = vr_now() - t0) < secs / 4);
     printf("%s_infer_b256_us_per_sample %.2f\n", name, 1e6 * t /
         ((double)iters * B));
+    printf("%s_infer_b256_cpu_us_per_sample %.2f\n", name, 1e6 *
+        (cpu_now() - c0) / ((double)iters * B));
     iters = 0;
     t0 = vr_now();
     do {

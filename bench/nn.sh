@@ -58,11 +58,13 @@ row "LSTM train samples/s" lstm_train_samples_per_s 1
 row "LSTM train samples/CPU-s" lstm_train_samples_per_cpu_s 1
 row "LSTM epoch of 350k windows, s *" lstm_epoch_350k_s 0
 row "LSTM inference b256, us/sample" lstm_infer_b256_us_per_sample 0
+row "LSTM inference b256, CPU-us/sample" lstm_infer_b256_cpu_us_per_sample 0
 row "LSTM inference b1, us/sample" lstm_infer_b1_us_per_sample 0
 row "MLP train samples/s" mlp_train_samples_per_s 1
 row "MLP train samples/CPU-s" mlp_train_samples_per_cpu_s 1
 row "MLP epoch of 350k windows, s *" mlp_epoch_350k_s 0
 row "MLP inference b256, us/sample" mlp_infer_b256_us_per_sample 0
+row "MLP inference b256, CPU-us/sample" mlp_infer_b256_cpu_us_per_sample 0
 row "MLP inference b1, us/sample" mlp_infer_b1_us_per_sample 0
 row "peak RSS, MB" peak_rss_mb 0
 printf '%-34s %12s\n' "sgemm 256x512x128 GFLOP/s" "$(med "$out/vr" sgemm_256x512x128_gflops)"

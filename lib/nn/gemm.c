@@ -2,6 +2,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include <cblas.h>
@@ -15,94 +16,126 @@ static _Thread_local bool in_parallel;
 #define MAXTHREADS 64
 
 /*
- * A parallel region: chunks handed out one at a time from a counter, so
- * a thread the scheduler runs late (on a busy machine) takes fewer of
- * them and the caller never waits for it to start.  Which thread runs a
- * chunk changes nothing in its result.  Helpers are detached; the last
- * of the caller and the helpers to let go frees the region, so a helper
- * that starts after the work is done touches only the region.
+ * Parallel regions run on a pool of helper threads, started when first
+ * needed and then asleep between regions (a sleeping thread that wakes is
+ * scheduled promptly, where a new one waits its turn on a busy machine).
+ * Chunks are handed out from a counter that also carries the region's
+ * generation, so a helper that wakes late takes nothing from a later
+ * region, and the caller never waits for a helper that has not started:
+ * it takes the remaining chunks itself.  Which thread runs a chunk
+ * changes nothing in its result.
  */
-struct region {
-    void (*fn)(void *ctx, int k, int n);
-    void *ctx;
-    int nchunks;
-    atomic_int next, done, refs;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-};
+static pthread_mutex_t region_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_idle = PTHREAD_COND_INITIALIZER;
+static int pool_size, pool_active;          /* under pool_mu */
+static uint32_t pool_gen;                   /* under pool_mu */
+static void (*pool_fn)(void *ctx, int k, int n);
+static void *pool_ctx;
+static int pool_n;
+static _Atomic uint64_t pool_next;          /* gen << 32 | next chunk */
+static atomic_int pool_done;
 
-static void
-region_release(struct region *g)
+/* Next chunk of region gen, if any. */
+static bool
+grab(uint32_t gen, int n, int *k)
 {
-    if (atomic_fetch_sub(&g->refs, 1) == 1) {
-        pthread_mutex_destroy(&g->mu);
-        pthread_cond_destroy(&g->cv);
-        free(g);
+    uint64_t v = atomic_load(&pool_next);
+
+    for (;;) {
+        if ((uint32_t)(v >> 32) != gen || (int)(uint32_t)v >= n)
+            return false;
+        if (atomic_compare_exchange_weak(&pool_next, &v, v + 1)) {
+            *k = (int)(uint32_t)v;
+            return true;
+        }
     }
 }
 
 static void
-region_work(struct region *g)
+work(uint32_t gen, void (*fn)(void *, int, int), void *ctx, int n)
 {
     int k;
 
-    while ((k = atomic_fetch_add(&g->next, 1)) < g->nchunks) {
-        g->fn(g->ctx, k, g->nchunks);
-        if (atomic_fetch_add(&g->done, 1) + 1 == g->nchunks) {
-            pthread_mutex_lock(&g->mu);
-            pthread_cond_broadcast(&g->cv);
-            pthread_mutex_unlock(&g->mu);
+    while (grab(gen, n, &k)) {
+        fn(ctx, k, n);
+        if (atomic_fetch_add(&pool_done, 1) + 1 == n) {
+            pthread_mutex_lock(&pool_mu);
+            pthread_cond_broadcast(&pool_idle);
+            pthread_mutex_unlock(&pool_mu);
         }
     }
 }
 
 static void *
-region_helper(void *arg)
+helper(void *arg)
 {
+    int id = (int)(intptr_t)arg;
+    uint32_t seen = 0;
+
     in_parallel = true;
-    region_work(arg);
-    region_release(arg);
+    pthread_mutex_lock(&pool_mu);
+    for (;;) {
+        while (pool_gen == seen)
+            pthread_cond_wait(&pool_work, &pool_mu);
+        seen = pool_gen;
+        void (*fn)(void *, int, int) = pool_fn;
+        void *ctx = pool_ctx;
+        int n = pool_n;
+        bool on = id < pool_active;
+        pthread_mutex_unlock(&pool_mu);
+        if (on)
+            work(seen, fn, ctx, n);
+        pthread_mutex_lock(&pool_mu);
+    }
     return NULL;
 }
 
 void
 vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx)
 {
-    struct region *g;
-    pthread_attr_t attr;
-    int helpers = (n < nn_threads ? n : nn_threads) - 1;
+    int want = (n < nn_threads ? n : nn_threads) - 1;
+    uint32_t gen;
 
-    if (n <= 1 || helpers < 1 || in_parallel ||
-        (g = malloc(sizeof(*g))) == NULL) {
+    if (n <= 1 || want < 1 || in_parallel) {
         for (int k = 0; k < n; k++)
             fn(ctx, k, n);
         return;
     }
-    g->fn = fn;
-    g->ctx = ctx;
-    g->nchunks = n;
-    atomic_init(&g->next, 0);
-    atomic_init(&g->done, 0);
-    atomic_init(&g->refs, 1);
-    pthread_mutex_init(&g->mu, NULL);
-    pthread_cond_init(&g->cv, NULL);
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    for (int k = 0; k < helpers; k++) {
+    pthread_mutex_lock(&region_mu);     /* one region at a time */
+    pthread_mutex_lock(&pool_mu);
+    while (pool_size < want) {
         pthread_t tid;
-        atomic_fetch_add(&g->refs, 1);
-        if (pthread_create(&tid, &attr, region_helper, g) != 0)
-            atomic_fetch_sub(&g->refs, 1);   /* the caller does its part */
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&tid, &attr, helper,
+            (void *)(intptr_t)pool_size);
+        pthread_attr_destroy(&attr);
+        if (rc != 0)
+            break;                      /* fewer helpers: same results */
+        pool_size++;
     }
-    pthread_attr_destroy(&attr);
+    pool_active = want;
+    if (++pool_gen == 0)
+        pool_gen = 1;                   /* 0 is "none seen yet" */
+    gen = pool_gen;
+    pool_fn = fn;
+    pool_ctx = ctx;
+    pool_n = n;
+    atomic_store(&pool_done, 0);
+    atomic_store(&pool_next, (uint64_t)gen << 32);
+    pthread_cond_broadcast(&pool_work);
+    pthread_mutex_unlock(&pool_mu);
     in_parallel = true;
-    region_work(g);
+    work(gen, fn, ctx, n);
     in_parallel = false;
-    pthread_mutex_lock(&g->mu);
-    while (atomic_load(&g->done) < n)
-        pthread_cond_wait(&g->cv, &g->mu);
-    pthread_mutex_unlock(&g->mu);
-    region_release(g);
+    pthread_mutex_lock(&pool_mu);
+    while (atomic_load(&pool_done) < n)
+        pthread_cond_wait(&pool_idle, &pool_mu);
+    pthread_mutex_unlock(&pool_mu);
+    pthread_mutex_unlock(&region_mu);
 }
 
 static void
