@@ -1,17 +1,23 @@
 #include <errno.h>
 #include <string.h>
 
-#include <msgpack/fbuffer.h>
-
 #include "vr.h"
 #include "stream/stream.h"
+
+/* msgpack's own msgpack_fbuffer_write fails on a zero-length write (an
+ * empty string's body), which fwrite reports as 0 items written. */
+static int
+write_file(void *data, const char *buf, size_t len)
+{
+    return len == 0 || fwrite(buf, len, 1, (FILE *)data) == 1 ? 0 : -1;
+}
 
 void
 vr_writer_init(struct vr_writer *w, FILE *f)
 {
     memset(w, 0, sizeof(*w));
     w->f = f;
-    msgpack_packer_init(&w->pk, f, msgpack_fbuffer_write);
+    msgpack_packer_init(&w->pk, f, write_file);
 }
 
 static int

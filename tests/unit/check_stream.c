@@ -20,8 +20,9 @@ make_stream(size_t *len, int ntensors)
     float v[6] = {1, 2, 3, 4, 5, 6};
 
     vr_writer_init(&w, f);
-    vr_writer_header(&w, "test", NULL, "check_stream", 1);
+    vr_writer_header(&w, "test", NULL, "check_stream", 2);
     vr_pack_kv_str(&w.pk, "symbol", "BTCUSDT");
+    vr_pack_kv_str(&w.pk, "empty", "");     /* a zero-length write */
     for (int i = 0; i < ntensors; i++)
         vr_writer_put(&w, i % 2 ? "b" : "a", VR_DT_F32, v, 2, 3);
     ck_assert_int_eq(vr_writer_end(&w), VR_OK);
@@ -42,6 +43,8 @@ START_TEST(test_roundtrip)
     ck_assert_int_eq(vr_reader_open(&r, f, "test"), VR_OK);
     ck_assert_int_eq(vr_meta_str(&r, NULL, "symbol", sym, sizeof(sym)), 0);
     ck_assert_str_eq(sym, "BTCUSDT");
+    ck_assert_int_eq(vr_meta_str(&r, NULL, "empty", sym, sizeof(sym)), 0);
+    ck_assert_str_eq(sym, "");
     ck_assert_int_eq(vr_reader_peek(&r, &name), 1);
     ck_assert_str_eq(name, "a");
     for (int i = 0; i < 3; i++) {
