@@ -112,12 +112,15 @@ bench_train(const char *name, struct net *n, struct vr_rng *rng)
     // inference: batch 256 and batch 1, per sample
     iters = 0;
     t0 = vr_now();
+    c0 = cpu_now();
     do {
         forward(n, z, x, B);
         iters++;
     } while ((t = vr_now() - t0) < secs / 4);
     printf("%s_infer_b256_us_per_sample %.2f\n", name, 1e6 * t /
         ((double)iters * B));
+    printf("%s_infer_b256_cpu_us_per_sample %.2f\n", name, 1e6 *
+        (cpu_now() - c0) / ((double)iters * B));
     iters = 0;
     t0 = vr_now();
     do {
@@ -142,17 +145,20 @@ bench_gemm(struct vr_rng *rng)
         float *Bm = malloc(sizeof(float) * (size_t)K * N);
         float *Cm = malloc(sizeof(float) * (size_t)M * N);
         long iters = 0;
-        double t0, t;
+        double t0, t, c0;
         fill(A, (size_t)M * K, rng);
         fill(Bm, (size_t)K * N, rng);
         vr_gemm(Cm, N, A, K, Bm, N, false, false, 1, 0, M, N, K);
         t0 = vr_now();
+        c0 = cpu_now();
         do {
             vr_gemm(Cm, N, A, K, Bm, N, false, false, 1, 0, M, N, K);
             iters++;
         } while ((t = vr_now() - t0) < secs / 4);
         printf("sgemm_%dx%dx%d_gflops %.1f\n", M, N, K,
             2.0 * M * N * K * (double)iters / t / 1e9);
+        printf("sgemm_%dx%dx%d_gflops_per_cpu_s %.1f\n", M, N, K,
+            2.0 * M * N * K * (double)iters / (cpu_now() - c0) / 1e9);
         free(A);
         free(Bm);
         free(Cm);

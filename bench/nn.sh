@@ -2,27 +2,31 @@
 # nn.sh: lib/nn (bench/bench_nn) beside PyTorch (bench/torch_nn.py, Debian's
 # python3-torch) on the same shapes, as one table with ratios.
 #
-#   sh bench/nn.sh [-r reps] [-s seconds] [-t threads]
+#   sh bench/nn.sh [-e] [-r reps] [-s seconds] [-t threads]
 #
 # The two sides run alternately, reps times each (default 3), and the
 # table shows the median of each number, so load from other processes
-# hits both alike.  Both see the same OPENBLAS_CORETYPE (when unset,
-# bench_nn picks the fast kernels itself, as the tools do, and OpenBLAS
-# under PyTorch detects the CPU on its own).  PyTorch runs with
+# hits both alike.  OPENBLAS_CORETYPE is removed from the environment of
+# both (-e keeps it): bench_nn then picks the fast kernels itself, as the
+# tools do, and OpenBLAS under PyTorch detects the CPU on its own, so
+# both run their best kernels.  PyTorch runs with
 # OMP_WAIT_POLICY=PASSIVE unless set: spinning OpenMP threads collapse
 # its speed on a shared machine.  "per CPU-s" divides by the process's
 # CPU time, the steadier number when the machine is busy.
 set -u
 cd "$(dirname "$0")/.." || exit 4
-reps=3 secs=5 threads=2
-while getopts r:s:t: ch; do
+reps=3 secs=5 threads=2 keepenv=0
+while getopts er:s:t: ch; do
     case $ch in
+    e) keepenv=1 ;;
     r) reps=$OPTARG ;;
     s) secs=$OPTARG ;;
     t) threads=$OPTARG ;;
-    *) echo "usage: nn.sh [-r reps] [-s seconds] [-t threads]" >&2; exit 2 ;;
+    *) echo "usage: nn.sh [-e] [-r reps] [-s seconds] [-t threads]" >&2
+       exit 2 ;;
     esac
 done
+[ "$keepenv" -eq 1 ] || unset OPENBLAS_CORETYPE
 py=/usr/bin/python3
 [ -x bench/bench_nn ] || { echo "nn.sh: make bench/bench_nn first" >&2; exit 4; }
 $py -c 'import torch' 2>/dev/null ||
@@ -54,11 +58,13 @@ row "LSTM train samples/s" lstm_train_samples_per_s 1
 row "LSTM train samples/CPU-s" lstm_train_samples_per_cpu_s 1
 row "LSTM epoch of 350k windows, s *" lstm_epoch_350k_s 0
 row "LSTM inference b256, us/sample" lstm_infer_b256_us_per_sample 0
+row "LSTM inference b256, CPU-us/sample" lstm_infer_b256_cpu_us_per_sample 0
 row "LSTM inference b1, us/sample" lstm_infer_b1_us_per_sample 0
 row "MLP train samples/s" mlp_train_samples_per_s 1
 row "MLP train samples/CPU-s" mlp_train_samples_per_cpu_s 1
 row "MLP epoch of 350k windows, s *" mlp_epoch_350k_s 0
 row "MLP inference b256, us/sample" mlp_infer_b256_us_per_sample 0
+row "MLP inference b256, CPU-us/sample" mlp_infer_b256_cpu_us_per_sample 0
 row "MLP inference b1, us/sample" mlp_infer_b1_us_per_sample 0
 row "peak RSS, MB" peak_rss_mb 0
 printf '%-34s %12s\n' "sgemm 256x512x128 GFLOP/s" "$(med "$out/vr" sgemm_256x512x128_gflops)"

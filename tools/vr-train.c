@@ -246,9 +246,13 @@ main(int argc, char **argv)
         vr_cli_refuse_tty(fflag);
     vr_gemm_set_threads(o.threads);
     vr_progress_init(&prog, qflag);
-    if (vflag)
-        vr_progress_line(&prog, "OpenBLAS core %s, %d threads",
-            vr_cli_blas_core(), o.threads);
+    if (vflag) {
+        const char *better = vr_cli_blas_better();
+        vr_progress_line(&prog, "OpenBLAS core %s, %d threads%s%s%s",
+            vr_cli_blas_core(), o.threads,
+            better ? " (OPENBLAS_CORETYPE is set; this CPU could run " : "",
+            better ? better : "", better ? ")" : "");
+    }
 
     if (eval != NULL) {
         /* Scoring: the model from -e, the dataset from file or stdin. */

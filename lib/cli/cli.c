@@ -272,19 +272,20 @@ vr_cli_blas_core(void)
     return openblas_get_corename();
 }
 
-void
-vr_cli_blas_setup(char **argv)
+/* The core this CPU deserves, if OpenBLAS runs a weaker one. */
+static const char *
+blas_want(const char *core)
 {
-    const char *core = openblas_get_corename(), *want = NULL;
     static const char *const avx512[] = {"SkylakeX", "Cooperlake",
         "SapphireRapids"};
     static const char *const avx2[] = {"Haswell", "Zen", "SkylakeX",
         "Cooperlake", "SapphireRapids"};
     const char *const *ok = NULL;
+    const char *want = NULL;
     size_t nok = 0;
 
-    if (getenv("OPENBLAS_CORETYPE") != NULL || core == NULL)
-        return;
+    if (core == NULL)
+        return NULL;
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("avx512bw") &&
@@ -299,11 +300,26 @@ vr_cli_blas_setup(char **argv)
         ok = avx2;
         nok = sizeof(avx2) / sizeof(avx2[0]);
     }
-    if (want == NULL)
-        return;
-    for (size_t i = 0; i < nok; i++)
+    for (size_t i = 0; want != NULL && i < nok; i++)
         if (strcasecmp(core, ok[i]) == 0)
-            return;
+            return NULL;
+    return want;
+}
+
+const char *
+vr_cli_blas_better(void)
+{
+    return blas_want(openblas_get_corename());
+}
+
+void
+vr_cli_blas_setup(char **argv)
+{
+    const char *want;
+
+    if (getenv("OPENBLAS_CORETYPE") != NULL ||
+        (want = blas_want(openblas_get_corename())) == NULL)
+        return;
     if (setenv("OPENBLAS_CORETYPE", want, 1) != 0)
         return;
     execv("/proc/self/exe", argv);

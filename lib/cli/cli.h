@@ -88,5 +88,9 @@ double vr_now(void);
 void vr_cli_blas_setup(char **argv);
 /* The OpenBLAS core in use, e.g. "SkylakeX" (for -v). */
 const char *vr_cli_blas_core(void);
+/* The faster core this CPU could use when OpenBLAS runs a weaker one
+ * (e.g. OPENBLAS_CORETYPE=Haswell set on an AVX-512 CPU), else NULL:
+ * for a hint in verbose output. */
+const char *vr_cli_blas_better(void);
 
 #endif

@@ -3,6 +3,28 @@
 
 #include "nn/dense.h"
 #include "nn/gemm.h"
+#include "nn/internal.h"
+
+/* db[o] += sum_n dout[n][o], in double, row by row (contiguous, so it
+ * vectorises); dout (B, OC). */
+VR_VECTORIZE static void
+colsum_add(float *db, const float *dout, int B, int OC)
+{
+    double acc[256];
+
+    for (int o0 = 0; o0 < OC; o0 += 256) {
+        int no = OC - o0 < 256 ? OC - o0 : 256;
+        for (int o = 0; o < no; o++)
+            acc[o] = 0;
+        for (int n = 0; n < B; n++) {
+            const float *d_n = dout + (size_t)n * OC + o0;
+            for (int o = 0; o < no; o++)
+                acc[o] += d_n[o];
+        }
+        for (int o = 0; o < no; o++)
+            db[o0 + o] += (float)acc[o];
+    }
+}
 
 void
 vr_dense_forward(float *out, const float *in, int ldin, const float *W,
@@ -26,10 +48,5 @@ vr_dense_backward(float *din, int lddin, float *dW, float *db,
     // dW (OC, C) += dout^T (OC, B) in (B, C)
     vr_gemm(dW, C, dout, OC, in, ldin, true, false, 1.0f, 1.0f, OC, C, B);
     // db[o] += sum_n dout[n][o]
-    for (int o = 0; o < OC; o++) {
-        double acc = 0;
-        for (int n = 0; n < B; n++)
-            acc += dout[(size_t)n * OC + o];
-        db[o] += (float)acc;
-    }
+    colsum_add(db, dout, B, OC);
 }

@@ -1,6 +1,9 @@
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include <cblas.h>
 
@@ -12,49 +15,127 @@ static _Thread_local bool in_parallel;
 
 #define MAXTHREADS 64
 
-struct job {
-    void (*fn)(void *ctx, int k, int n);
-    void *ctx;
-    int k, n;
-};
+/*
+ * Parallel regions run on a pool of helper threads, started when first
+ * needed and then asleep between regions (a sleeping thread that wakes is
+ * scheduled promptly, where a new one waits its turn on a busy machine).
+ * Chunks are handed out from a counter that also carries the region's
+ * generation, so a helper that wakes late takes nothing from a later
+ * region, and the caller never waits for a helper that has not started:
+ * it takes the remaining chunks itself.  Which thread runs a chunk
+ * changes nothing in its result.
+ */
+static pthread_mutex_t region_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t pool_idle = PTHREAD_COND_INITIALIZER;
+static int pool_size, pool_active;          /* under pool_mu */
+static uint32_t pool_gen;                   /* under pool_mu */
+static void (*pool_fn)(void *ctx, int k, int n);
+static void *pool_ctx;
+static int pool_n;
+static _Atomic uint64_t pool_next;          /* gen << 32 | next chunk */
+static atomic_int pool_done;
+
+/* Next chunk of region gen, if any. */
+static bool
+grab(uint32_t gen, int n, int *k)
+{
+    uint64_t v = atomic_load(&pool_next);
+
+    for (;;) {
+        if ((uint32_t)(v >> 32) != gen || (int)(uint32_t)v >= n)
+            return false;
+        if (atomic_compare_exchange_weak(&pool_next, &v, v + 1)) {
+            *k = (int)(uint32_t)v;
+            return true;
+        }
+    }
+}
+
+static void
+work(uint32_t gen, void (*fn)(void *, int, int), void *ctx, int n)
+{
+    int k;
+
+    while (grab(gen, n, &k)) {
+        fn(ctx, k, n);
+        if (atomic_fetch_add(&pool_done, 1) + 1 == n) {
+            pthread_mutex_lock(&pool_mu);
+            pthread_cond_broadcast(&pool_idle);
+            pthread_mutex_unlock(&pool_mu);
+        }
+    }
+}
 
 static void *
-job_run(void *arg)
+helper(void *arg)
 {
-    struct job *j = arg;
+    int id = (int)(intptr_t)arg;
+    uint32_t seen = 0;
+
     in_parallel = true;
-    j->fn(j->ctx, j->k, j->n);
+    pthread_mutex_lock(&pool_mu);
+    for (;;) {
+        while (pool_gen == seen)
+            pthread_cond_wait(&pool_work, &pool_mu);
+        seen = pool_gen;
+        void (*fn)(void *, int, int) = pool_fn;
+        void *ctx = pool_ctx;
+        int n = pool_n;
+        bool on = id < pool_active;
+        pthread_mutex_unlock(&pool_mu);
+        if (on)
+            work(seen, fn, ctx, n);
+        pthread_mutex_lock(&pool_mu);
+    }
     return NULL;
 }
 
 void
 vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx)
 {
-    struct job jobs[MAXTHREADS];
-    pthread_t tid[MAXTHREADS];
-    bool started[MAXTHREADS] = {false};
-    bool outer = in_parallel;
+    int want = (n < nn_threads ? n : nn_threads) - 1;
+    uint32_t gen;
 
-    if (n > MAXTHREADS)
-        n = MAXTHREADS;
-    if (n <= 1 || outer) {
+    if (n <= 1 || want < 1 || in_parallel) {
         for (int k = 0; k < n; k++)
             fn(ctx, k, n);
         return;
     }
-    for (int k = 0; k < n; k++)
-        jobs[k] = (struct job){fn, ctx, k, n};
-    for (int k = 1; k < n; k++)
-        started[k] = pthread_create(&tid[k], NULL, job_run, &jobs[k]) == 0;
-    in_parallel = true;
-    fn(ctx, 0, n);
-    for (int k = 1; k < n; k++) {
-        if (started[k])
-            pthread_join(tid[k], NULL);
-        else
-            fn(ctx, k, n);      /* no thread: the same work, here */
+    pthread_mutex_lock(&region_mu);     /* one region at a time */
+    pthread_mutex_lock(&pool_mu);
+    while (pool_size < want) {
+        pthread_t tid;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        int rc = pthread_create(&tid, &attr, helper,
+            (void *)(intptr_t)pool_size);
+        pthread_attr_destroy(&attr);
+        if (rc != 0)
+            break;                      /* fewer helpers: same results */
+        pool_size++;
     }
+    pool_active = want;
+    if (++pool_gen == 0)
+        pool_gen = 1;                   /* 0 is "none seen yet" */
+    gen = pool_gen;
+    pool_fn = fn;
+    pool_ctx = ctx;
+    pool_n = n;
+    atomic_store(&pool_done, 0);
+    atomic_store(&pool_next, (uint64_t)gen << 32);
+    pthread_cond_broadcast(&pool_work);
+    pthread_mutex_unlock(&pool_mu);
+    in_parallel = true;
+    work(gen, fn, ctx, n);
     in_parallel = false;
+    pthread_mutex_lock(&pool_mu);
+    while (atomic_load(&pool_done) < n)
+        pthread_cond_wait(&pool_idle, &pool_mu);
+    pthread_mutex_unlock(&pool_mu);
+    pthread_mutex_unlock(&region_mu);
 }
 
 static void
@@ -94,13 +175,17 @@ vr_gemm(float *C, int ldc, const float *A, int lda, const float *B, int ldb,
 {
     if (M == 0 || N == 0)
         return;
-    // large products: bands of rows on lib/nn's threads, BLAS in each
-    // single-threaded (below 8 MFLOP a thread costs more than it gives)
-    if (nn_threads > 1 && !in_parallel && M >= 32 * nn_threads &&
-        2.0 * M * N * K >= 8e6) {
+    // large products: bands of rows (four a thread, at least 64 rows
+    // each) on lib/nn's threads, BLAS in each single-threaded; below
+    // 16 MFLOP a thread costs more than it gives
+    if (nn_threads > 1 && !in_parallel && M >= 128 &&
+        2.0 * M * N * K >= 16e6) {
         struct band b = {C, A, B, ldc, lda, ldb, M, N, K, ta, tb, alpha,
             beta};
-        vr_nn_parallel(nn_threads, band_run, &b);
+        int n = 4 * nn_threads;
+        if (n > M / 64)
+            n = M / 64;
+        vr_nn_parallel(n, band_run, &b);
         return;
     }
     if (M == 1) {

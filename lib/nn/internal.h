@@ -129,10 +129,12 @@ vr_v16_tanh(vr_v16f x)
 }
 
 /*
- * Run fn(ctx, k, n) for k = 0..n-1, on n threads (the caller's included),
- * and return when all are done.  Inside, vr_gemm stays on its thread.
- * Nested calls run serially.  If a thread cannot be created its share
- * runs on the caller, so the result never depends on that.
+ * Run fn(ctx, k, n) for the n chunks k = 0..n-1 on up to
+ * vr_gemm_threads() threads (the caller's included), and return when all
+ * are done.  Chunks go to whichever thread asks first, so fn's result for
+ * a chunk must not depend on the thread; inside, vr_gemm stays on its
+ * thread.  Nested calls run serially, as does everything when a thread
+ * cannot be created.
  */
 void vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx);
 

@@ -108,15 +108,18 @@ span_run(void *arg, int k, int n)
  * db: 4H doubles of scratch a slice for the backward, or NULL.  Returns
  * the number of slices. */
 static int
+nspans(int B)
+{
+    int n = vr_gemm_threads();
+    return n > MAXSPANS ? (B < MAXSPANS ? B : MAXSPANS) : n > B ? B : n;
+}
+
+static int
 run_spans(const struct span *proto, double *db)
 {
     struct spans ss = {proto, db};
-    int n = vr_gemm_threads();
+    int n = nspans(proto->B);
 
-    if (n > MAXSPANS)
-        n = MAXSPANS;
-    if (n > proto->B)
-        n = proto->B;
     vr_nn_parallel(n, span_run, &ss);
     return n;
 }
@@ -171,6 +174,25 @@ cell_backward(float *dG, float *dc, const float *dh, const float *G,
     }
 }
 
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
+
+/* db[k] += sum_r in[r][k] in double; in (R, K), K a multiple of 8. */
+static void
+colsum_add(double *db, const float *in, size_t R, size_t K)
+{
+    for (size_t k = 0; k < K; k += 8) {
+        v8d acc;
+        memcpy(&acc, db + k, sizeof(acc));
+        for (size_t r = 0; r < R; r++) {
+            v8f x;
+            memcpy(&x, in + r * K + k, sizeof(x));
+            acc += __builtin_convertvector(x, v8d);
+        }
+        memcpy(db + k, &acc, sizeof(acc));
+    }
+}
+
 static void
 span_backward(const struct span *s)
 {
@@ -187,9 +209,7 @@ span_backward(const struct span *s)
             t > 0 ? s->c + (size_t)(t - 1) * BH + o * H : NULL, s->nb,
             s->H);
         // bias gradient: column sums of dG_t, in double, while it is hot
-        for (size_t r = 0; r < (size_t)s->nb; r++)
-            for (size_t k = 0; k < G4; k++)
-                s->db[k] += dG_t[r * G4 + k];
+        colsum_add(s->db, dG_t, (size_t)s->nb, G4);
         // dh_{t-1} (nb, H) += dG_t (nb, 4H) Whh (4H, H)
         if (t > 0)
             vr_gemm(s->dh + (size_t)(t - 1) * BH + o * H, s->H, dG_t,
@@ -209,9 +229,9 @@ vr_lstm_backward(float *dx, float *dWih, float *dWhh, float *dbih,
     struct span s = {(float *)h, (float *)c, (float *)gates, dh, dG, dc,
         NULL, Whh, B, 0, B, T, H};
 
-    // per-slice bias sums (a few hundred kB; out of memory here is not
-    // something the caller could handle better than an abort)
-    dbp = malloc(G4 * MAXSPANS * sizeof(double));
+    // per-slice bias sums (a few kB; out of memory here is not something
+    // the caller could handle better than an abort)
+    dbp = malloc(G4 * (size_t)nspans(B) * sizeof(double));
     VR_ASSERT(dbp != NULL);
     int n = run_spans(&s, dbp);
     // dbih, dbhh += the spans' sums, added in span order
@@ -274,6 +294,8 @@ vr_lstmnet_init(struct vr_lstmnet *n, int L, int C, int H, int V)
     off += (size_t)V;
     n->nparam = k + 2;
     n->nparams = off;
+    if (off > VR_MAXPARAM_FLOATS)
+        return VR_ERANGE;
     n->params = vr_callocarray(off, sizeof(float));
     n->grads = vr_callocarray(off, sizeof(float));
     if (n->params == NULL || n->grads == NULL) {

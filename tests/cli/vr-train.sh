@@ -59,5 +59,13 @@ if [ -x "$top/tools/vr-label" ] && [ -x "$top/tools/vr-feat" ] &&
     expect 0 "vr-fetch -s 1 | vr-feat | vr-label > $T/p.vr"
     expect 0 "vr-train -q -m mlp -n 1 < $T/p.vr > $T/pm.vr"
     expect_err 0 '^test ' "vr-train -e $T/pm.vr < $T/p.vr"
+    # live windows normalised as the model was (its header carries the
+    # dataset's keys), then scored: no labels, an empty table
+    expect_err 0 '^all +0 0.0000' "vr-fetch -S 2 -n 3000 | vr-feat | vr-label -l -n $T/pm.vr | vr-train -e $T/pm.vr -s live"
+    # the man page's EXAMPLES, as written
+    ( cd "$T" &&
+      sed -n '/^\.Sh EXAMPLES/,/^\.Sh SEE ALSO/p' "$top/man/man1/vr-train.1" |
+      sed -n '/^\.Bd/,/^\.Ed/p' | grep -v '^\.' > examples.sh )
+    expect 0 "cd $T && sh -e examples.sh 2> examples.err && grep -q '^test ' examples.err"
 fi
 finish

@@ -338,6 +338,27 @@ START_TEST(test_loss_fd)
 }
 END_TEST
 
+/* Known values: PyTorch's weighted NLL for e = 0; for e > 0 each
+ * sample's smoothed loss weighted by its class (loss.h says why). */
+START_TEST(test_loss_values)
+{
+    float z[6] = {1, 2, 3, 0, 0, 1}, p[6], w[3] = {2, 1, 3};
+    int y[2] = {2, 0};
+    double l0 = log(exp(1.0) + exp(2.0) + exp(3.0)), l1 = log(2 + exp(1.0));
+    double nll0 = l0 - 3, nll1 = l1 - 0;
+    double want = (3 * nll0 + 2 * nll1) / 5;
+    double got = vr_loss_ce_forward(p, z, y, w, 0.0f, 2, 3);
+    ck_assert_msg(fabs(got - want) < 1e-12, "%.15g vs %.15g", got, want);
+    /* smoothing 0.1: q = 0.9 onehot + 0.1/3 */
+    double s0 = 3 * l0 - 6, s1 = 3 * l1 - 1;
+    want = (3 * (0.9 * nll0 + 0.1 / 3 * s0) + 2 * (0.9 * nll1 + 0.1 / 3 *
+        s1)) / 5;
+    got = vr_loss_ce_forward(p, z, y, w, 0.1f, 2, 3);
+    ck_assert_msg(fabs(got - want) < 1e-7, "%.15g vs %.15g", got, want);
+    ck_assert(fabs(p[2] - exp(3 - l0)) < 1e-7);
+}
+END_TEST
+
 struct lstm_ctx {
     float *x, *Wih, *Whh, *bih, *bhh, *h, *c, *G, *r;
     int B, T, C, H;
@@ -698,6 +719,7 @@ nn_suite(void)
     tcase_add_loop_test(tc, test_act_fd, 0, 6);
     tcase_add_test(tc, test_act_values);
     tcase_add_loop_test(tc, test_loss_fd, 0, 5);
+    tcase_add_test(tc, test_loss_values);
     tcase_add_test(tc, test_lstm_fd);
     tcase_add_loop_test(tc, test_mlp_fd, 0, 4);
     tcase_add_test(tc, test_lstmnet_fd);
