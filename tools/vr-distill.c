@@ -192,8 +192,8 @@ teacher_logits(uint64_t *tfp, const char *tpath, const char *lpath,
         }
         free(tl);
         tl = NULL;
-        vr_progress_line(prog, "%s: made by another teacher or on another "
-            "dataset; recomputing", lpath);
+        warnx("%s: made by another teacher or on another dataset; "
+            "recomputing", lpath);
     }
     double t0 = vr_now();
     if ((rc = vr_kd_logits_compute(&tl, &t, d)) != VR_OK)
