@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "vr.h"
+#include "base/mem.h"
 #include "cli/cli.h"
 #include "nn/distill.h"
 #include "nn/gemm.h"
@@ -235,6 +236,44 @@ teacher_scores(struct vr_metrics *mt, const float *tl,
                 p = k;
         vr_metrics_add(mt, d->label[s], p, d->regime[s]);
     }
+}
+
+/* The teacher's test scores after the calibration of -x, fitted on its
+ * val logits (what -x does to the student, done to the teacher). */
+static void
+calibrated_teacher(struct vr_metrics *mt, const float *tl,
+    const struct vr_dataset *d)
+{
+    size_t n = 0;
+    float *z = vr_mallocarray(d->nsamples ? d->nsamples : 1,
+        VR_NCLASS * sizeof(float));
+    int *y = vr_mallocarray(d->nsamples ? d->nsamples : 1, sizeof(int));
+    double off[VR_NCLASS], before, after;
+
+    if (z == NULL || y == NULL)
+        err(VR_EXIT_SYS, "calibration");
+    for (size_t s = 0; s < d->nsamples; s++)
+        if (d->split[s] == VR_SPLIT_VAL && d->label[s] >= 0) {
+            memcpy(z + n * VR_NCLASS, tl + s * VR_NCLASS,
+                VR_NCLASS * sizeof(float));
+            y[n++] = d->label[s];
+        }
+    vr_distill_calibrate_logits(off, &before, &after, z, y, n);
+    vr_metrics_reset(mt);
+    for (size_t s = 0; s < d->nsamples; s++) {
+        if (d->split[s] != VR_SPLIT_TEST || d->label[s] < 0)
+            continue;
+        double v[VR_NCLASS];
+        int p = 0;
+        for (int k = 0; k < VR_NCLASS; k++)
+            v[k] = tl[s * VR_NCLASS + (size_t)k] + off[k];
+        for (int k = 1; k < VR_NCLASS; k++)
+            if (v[k] > v[p])
+                p = k;
+        vr_metrics_add(mt, d->label[s], p, d->regime[s]);
+    }
+    free(z);
+    free(y);
 }
 
 /* What goes into the model header's "distill" map. */
@@ -594,14 +633,21 @@ main(int argc, char **argv)
     }
     if (!qflag) {
         char rest[160];
-        fprintf(stderr, "%-10s %-12s %8s %9s %8s %8s %s\n", "test",
-            "act", "accuracy", "macro-F1", "params", "sparsity", "diverged");
-        snprintf(rest, sizeof(rest), "%8zu %8.4f %s", rec.nparams,
-            rec.sparsity, st.diverged ? "yes" : "no");
+        fprintf(stderr, "%-10s %-12s %8s %9s %8s %8s %-8s %9s %7s\n",
+            "test", "act", "accuracy", "macro-F1", "params", "sparsity",
+            "diverged", "max|u|", "out%");
+        snprintf(rest, sizeof(rest), "%8zu %8.4f %-8s %9.3g %7.3f",
+            rec.nparams, rec.sparsity, st.diverged ? "yes" : "no",
+            st.max_pre, 100 * st.out_frac);
         summary_row(vr_distill_variant_names[o.variant], act.name,
             &met[VR_SPLIT_TEST], rest);
         if (tl != NULL)
             summary_row("teacher", "", &tmet[VR_SPLIT_TEST], "");
+        if (tl != NULL && calibrate) {
+            struct vr_metrics cm;
+            calibrated_teacher(&cm, tl, &d);
+            summary_row("teacher+x", "", &cm, "");
+        }
     }
     struct vr_writer w;
     vr_writer_init(&w, stdout);

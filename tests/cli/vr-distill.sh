@@ -94,5 +94,16 @@ if [ -x "$top/tools/vr-label" ] && [ -x "$top/tools/vr-feat" ] &&
     expect 0 "vr-train -q -m lstm -n 1 -k 2 -t 1 < $T/p.vr > $T/pt.vr"
     expect 0 "vr-distill -q -j 1 -n 1 -k 20 -a cubic -t $T/pt.vr < $T/p.vr > $T/ps.vr"
     expect_err 0 '^test ' "vr-train -e $T/ps.vr < $T/p.vr"
+    # the man page's EXAMPLES, as written (in a scratch directory)
+    mkdir -p "$T/ex"
+    expect 0 "cd $T/ex && vr-fetch -n 20000 | vr-feat | vr-label > data.vr &&
+        vr-train -m lstm -n 1 -k 20 < data.vr > teacher.vr &&
+        vr-distill -n 2 -a cubic -t teacher.vr -L logits.vr < data.vr > cubic.vr &&
+        vr-distill -n 2 -a cheb:swish:4 -u -L logits.vr < data.vr > swish.vr &&
+        vr-train -e swish.vr < data.vr"
+fi
+expect 0 "cd $T && vr-distill -P -a cheb:tanh:5 > tanh5.txt"
+if command -v gnuplot > /dev/null; then
+    expect 0 "cd $T && gnuplot -e \"set term png; plot 'tanh5.txt' u 1:2 w l, '' u 1:6 w l\" > tanh5.png"
 fi
 finish
