@@ -322,7 +322,7 @@ pack_record(msgpack_packer *pk, const void *ctx)
         vr_pack_kv_f64(pk, "init_std", r->init_std) ||
         vr_pack_kv_bool(pk, "curriculum", r->curriculum) ||
         vr_pack_kv_f64s(pk, "calibration", r->off, VR_NCLASS) ||
-        vr_pack_kv_str(pk, "teacher", r->has_teacher ? fp : "") ||
+        vr_pack_kv_str(pk, "teacher", r->has_teacher ? fp : "none") ||
         vr_pack_kv_bool(pk, "diverged", r->st->diverged) ||
         vr_pack_kv_f64(pk, "max_loss", r->st->max_loss) ||
         vr_pack_kv_f64(pk, "max_preact", r->st->max_pre) ||
