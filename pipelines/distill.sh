@@ -6,11 +6,13 @@
 #   variants     scratch, hard, soft, combined, zk (swish3 student)
 #   acts         every activation, variant zk, and learnable coefficients
 #   curriculum   ReLU MLP -> cubic / swish3 one layer at a time at lr 1e-4
-#   calibrate    the output-bias calibration (-x) on the zk students
+#   plain        the zk students without DISTILL_OPTS, for comparison
 # beside the teacher (its test scores from the cached logits).
 # Usage: pipelines/distill.sh [section...]; all sections by default.
 # Work files in pipelines/out/syn (DIR); DISTILL_EPOCHS (4) and
-# DISTILL_STEPS (300 batches an epoch) bound the training.
+# DISTILL_STEPS (300 batches an epoch) bound the training; DISTILL_OPTS
+# (default "-w sqrt -x": square roots of the balanced class weights on the
+# CE term and the output-bias calibration on val) go to every run.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$top/tools:$PATH"
@@ -30,16 +32,20 @@ prep() {
     base="$base -L logits.vr"
 }
 base="-j 1 -n $E -k $K -S 1"
+opts=${DISTILL_OPTS--w sqrt -x}
 
 hdr() {
-    printf '\n== %s (test split; %s epochs of at most %s batches)\n' "$1" "$E" "$K"
-    printf '%-22s %-10s %-12s %8s %9s %8s %8s %-8s %9s %7s\n' run variant act \
-        accuracy macro-F1 params sparsity diverged 'max|u|' 'out%'
+    printf '\n== %s (test split; %s epochs of at most %s batches; %s)\n' "$1" \
+        "$E" "$K" "${opts:-no extra options}"
+    printf '%-22s %-10s %-12s %8s %9s %8s %8s %-8s %9s %7s %9s\n' run \
+        variant act accuracy macro-F1 params sparsity diverged 'max|u|' \
+        'out%' max-loss
 }
 # run NAME OPTIONS...: train, keep the model and the log, print the row
 run() {
     name=$1; shift
-    if ! vr-distill $base "$@" < data.vr > "$name.vr" 2> "$name.log"; then
+    if ! vr-distill $base $opts "$@" < data.vr > "$name.vr" 2> "$name.log"
+    then
         printf '%-22s failed: %s\n' "$name" "$(tail -n 1 "$name.log")"
         return 0
     fi
@@ -53,7 +59,7 @@ teacher() {
         "teacher+calibration", "-", "lstm", $2, $3; exit }' "$1.log"
 }
 
-sections=${*:-reliability variants acts curriculum calibrate}
+sections=${*:-reliability variants acts curriculum plain}
 for s in $sections; do
     [ "$s" = reliability ] || case $base in *logits*) ;; *) prep ;; esac
     case $s in
@@ -87,13 +93,15 @@ for s in $sections; do
             run "cur-$a" -V zk -C -i cur-relu.vr -l 1e-4 -a "$a"
             run "cur-direct-$a" -V zk -a "$a"
         done ;;
-    calibrate)
-        hdr "output-bias calibration on val (-x)"
-        run cal-scratch-relu -V scratch -a relu -x
-        run cal-zk-relu -a relu -x
-        run cal-zk-swish3 -a swish3 -x
-        run cal-zk-cubic -a cubic -x
-        teacher cal-zk-relu ;;
+    plain)
+        opts=
+        hdr "without class weights and calibration"
+        for a in relu swish3 cubic; do
+            run "plain-zk-$a" -a "$a"
+        done
+        run plain-scratch-relu -V scratch -a relu
+        teacher plain-zk-relu
+        opts=${DISTILL_OPTS--w sqrt -x} ;;
     *)
         echo "distill.sh: unknown section $s" >&2
         exit 2 ;;

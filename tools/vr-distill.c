@@ -633,12 +633,12 @@ main(int argc, char **argv)
     }
     if (!qflag) {
         char rest[160];
-        fprintf(stderr, "%-10s %-12s %8s %9s %8s %8s %-8s %9s %7s\n",
+        fprintf(stderr, "%-10s %-12s %8s %9s %8s %8s %-8s %9s %7s %9s\n",
             "test", "act", "accuracy", "macro-F1", "params", "sparsity",
-            "diverged", "max|u|", "out%");
-        snprintf(rest, sizeof(rest), "%8zu %8.4f %-8s %9.3g %7.3f",
+            "diverged", "max|u|", "out%", "max-loss");
+        snprintf(rest, sizeof(rest), "%8zu %8.4f %-8s %9.3g %7.3f %9.3g",
             rec.nparams, rec.sparsity, st.diverged ? "yes" : "no",
-            st.max_pre, 100 * st.out_frac);
+            st.max_pre, 100 * st.out_frac, st.max_loss);
         summary_row(vr_distill_variant_names[o.variant], act.name,
             &met[VR_SPLIT_TEST], rest);
         if (tl != NULL)
