@@ -25,6 +25,7 @@ expect 2 "vr-distill -I 4,-4 -V scratch < $T/d.vr"
 expect 2 "vr-distill -Q 1,8 -V scratch < $T/d.vr"
 expect 2 "vr-distill -R 1e-4 -V scratch < $T/d.vr"
 expect 2 "vr-distill -C -V scratch < $T/d.vr"
+expect 2 "vr-distill -w 1,2 -V scratch < $T/d.vr"
 expect_err 2 'needs the teacher' "vr-distill < $T/d.vr"
 expect 2 "vr-distill -V scratch $T/d.vr $T/d.vr"
 
@@ -76,6 +77,9 @@ expect_err 0 '^test ' "vr-train -e $T/zk.vr < $T/d.vr"
 expect_err 0 'calibration: output bias' \
     "vr-distill -v -j 1 -n 1 -u -x -a cheb:tanh:5:-3:3 -L $T/l1.vr < $T/d.vr > $T/ch.vr"
 expect_err 0 '^test ' "vr-train -e $T/ch.vr < $T/d.vr"
+# class weights on the CE term
+expect 0 "$q -V scratch -w sqrt < $T/d.vr > /dev/null"
+expect 0 "$q -V scratch -w 2,1,2 < $T/d.vr > /dev/null"
 # curriculum from a trained ReLU MLP
 expect_err 0 'epoch 1/1' \
     "vr-distill -j 1 -n 1 -C -i $T/relu.vr -l 1e-4 -a cubic -L $T/l1.vr < $T/d.vr > $T/cur.vr"
