@@ -37,7 +37,7 @@ usage(void)
         "[-Q bits,frac]\n"
         "                  [-R l1,l2] [-r range] [-S seed] [-T temp] "
         "[-t teacher] [-V variant]\n"
-        "                  [-w weights] [file]\n");
+        "                  [-w weights] [-z skips] [file]\n");
     exit(VR_EXIT_USAGE);
 }
 
@@ -301,7 +301,7 @@ pack_record(msgpack_packer *pk, const void *ctx)
     double iv[2] = {o->lo, o->hi};
 
     snprintf(fp, sizeof(fp), "%016" PRIx64, r->tfp);
-    if (vr_pack_str(pk, "distill") || msgpack_pack_map(pk, 26) ||
+    if (vr_pack_str(pk, "distill") || msgpack_pack_map(pk, 27) ||
         vr_pack_kv_str(pk, "variant",
             vr_distill_variant_names[o->variant]) ||
         vr_pack_kv_str(pk, "act", r->act_spec) ||
@@ -324,6 +324,7 @@ pack_record(msgpack_packer *pk, const void *ctx)
         vr_pack_kv_f64s(pk, "calibration", r->off, VR_NCLASS) ||
         vr_pack_kv_str(pk, "teacher", r->has_teacher ? fp : "none") ||
         vr_pack_kv_bool(pk, "diverged", r->st->diverged) ||
+        vr_pack_kv_i64(pk, "skipped_batches", r->st->skipped) ||
         vr_pack_kv_f64(pk, "max_loss", r->st->max_loss) ||
         vr_pack_kv_f64(pk, "max_preact", r->st->max_pre) ||
         vr_pack_kv_f64(pk, "out_of_interval", r->st->out_frac) ||
@@ -380,9 +381,10 @@ main(int argc, char **argv)
     vr_distill_defaults(&o);
     o.train.clip = 1;
     o.range = 1;
+    o.max_skip = 20;
     o.train.threads = ncpu > 0 && ncpu < 64 ? (int)ncpu : 1;
     while ((ch = getopt(argc, argv,
-        "A:a:B:b:Cc:fG:g:I:i:j:k:L:l:n:Pp:Q:qR:r:S:T:t:uV:vw:x")) != -1) {
+        "A:a:B:b:Cc:fG:g:I:i:j:k:L:l:n:Pp:Q:qR:r:S:T:t:uV:vw:xz:")) != -1) {
         switch (ch) {
         case 'A':
             A = vr_cli_double(ch, optarg, 0, 1e6);
@@ -483,6 +485,9 @@ main(int argc, char **argv)
             break;
         case 'x':
             calibrate = true;
+            break;
+        case 'z':
+            o.max_skip = vr_cli_long(ch, optarg, 0, 1000000000);
             break;
         default:
             usage();
@@ -592,10 +597,13 @@ main(int argc, char **argv)
     if (rc != VR_OK)
         errx(vr_exit_code(rc), "training: %s", vr_strerror(rc));
     if (st.diverged)
-        vr_progress_line(&prog, "warning: the loss stopped being finite at "
-            "epoch %d step %ld (largest finite batch loss %.3g); kept epoch "
-            "%d", st.diverged_epoch + 1, st.diverged_step + 1, st.max_loss,
-            best + 1);
+        warnx("the loss stopped being finite at epoch %d step %ld (largest "
+            "finite batch loss %.3g, %ld batches skipped); kept epoch %d",
+            st.diverged_epoch + 1, st.diverged_step + 1, st.max_loss,
+            st.skipped, best + 1);
+    else if (st.skipped && vflag)
+        vr_progress_line(&prog, "%ld batches with a non-finite loss skipped",
+            st.skipped);
 
     memset(&rec, 0, sizeof(rec));
     if (calibrate) {
@@ -636,9 +644,16 @@ main(int argc, char **argv)
         fprintf(stderr, "%-10s %-12s %8s %9s %8s %8s %-8s %9s %7s %9s\n",
             "test", "act", "accuracy", "macro-F1", "params", "sparsity",
             "diverged", "max|u|", "out%", "max-loss");
+        char dv[32];
+        if (st.diverged)
+            snprintf(dv, sizeof(dv), "yes");
+        else if (st.skipped)
+            snprintf(dv, sizeof(dv), "skip%ld", st.skipped);
+        else
+            snprintf(dv, sizeof(dv), "no");
         snprintf(rest, sizeof(rest), "%8zu %8.4f %-8s %9.3g %7.3f %9.3g",
-            rec.nparams, rec.sparsity, st.diverged ? "yes" : "no",
-            st.max_pre, 100 * st.out_frac, st.max_loss);
+            rec.nparams, rec.sparsity, dv, st.max_pre, 100 * st.out_frac,
+            st.max_loss);
         summary_row(vr_distill_variant_names[o.variant], act.name,
             &met[VR_SPLIT_TEST], rest);
         if (tl != NULL)

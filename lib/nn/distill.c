@@ -25,6 +25,7 @@ vr_distill_defaults(struct vr_distill_opts *o)
     o->lo = -4;
     o->hi = 4;
     o->coef_lr = 0.1;
+    o->max_skip = 0;
 }
 
 void
@@ -213,7 +214,7 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
     float *best = NULL, *cf = NULL, *cg = NULL, *cbest = NULL;
     int *y = NULL, B = to->batch, V = m->V, bad = 0, rc;
     double best_f1 = -1, t_all = now();
-    long steps, K, k = 0;
+    long steps, K, k = 0, skips = 0;
     bool teacher = o->hard || kd.beta != 0;
 
     *best_epoch = -1;
@@ -323,11 +324,17 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
                 loss += s.pen;
             }
             if (!isfinite(loss)) {
-                st->diverged = true;
-                st->diverged_epoch = ep;
-                st->diverged_step = b;
-                break;
+                // skip the batch; stop after max_skip in a row
+                st->skipped++;
+                if (++skips > o->max_skip) {
+                    st->diverged = true;
+                    st->diverged_epoch = ep;
+                    st->diverged_step = b;
+                    break;
+                }
+                continue;
             }
+            skips = 0;
             if (loss > st->max_loss)
                 st->max_loss = loss;
             if (to->clip > 0)
@@ -377,7 +384,7 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
         double *row = m->log + (size_t)ep * VR_LOG_COLS;
         row[VR_LOG_EPOCH] = ep;
         row[VR_LOG_STEPS] = (double)done;
-        row[VR_LOG_LOSS] = sum / (double)done;
+        row[VR_LOG_LOSS] = done ? sum / (double)done : NAN;
         row[VR_LOG_VAL_F1] = ts.val_f1;
         row[VR_LOG_VAL_ACC] = ts.val_acc;
         row[VR_LOG_LR] = lr;

@@ -15,7 +15,8 @@
  *  - learnable activation coefficients: every polynomial layer's c[k]
  *    trained by Adam with the weights (d loss / d c_k = sum_i
  *    dout_i u_i^k), at lr times coef_lr;
- *  - a loss that stops being finite ends training instead of failing it:
+ *  - a batch whose loss is not finite is skipped (no step), up to
+ *    max_skip in a row; one more ends training instead of failing it:
  *    the best epoch so far is kept and the stats say where it diverged.
  *
  * And two helpers: a data-dependent, scale-aware initialisation (each
@@ -48,10 +49,11 @@ struct vr_distill_opts {
     double lo, hi;              /* the polynomials' interval, -4, 4 */
     bool learn;                 /* learnable activation coefficients */
     double coef_lr;             /* their lr relative to lr, 0.1 */
+    long max_skip;              /* non-finite batches skipped in a row, 0 */
 };
 
 /* Defaults: vr_train_defaults, vr_kd_defaults, variant zk, range 0,
- * [-4, 4], clip 0, coef_lr 0.1. */
+ * [-4, 4], clip 0, coef_lr 0.1, max_skip 0. */
 void vr_distill_defaults(struct vr_distill_opts *o);
 /* Set alpha, beta, gamma, hard and smoothing for a variant:
  *   scratch  1, 0, 0, true labels, smoothing 0.1 (vr-train's loss)
@@ -70,6 +72,7 @@ struct vr_distill_stats {
     double out_frac;            /* share of polynomial pre-activations
                                    outside [lo, hi], last epoch */
     long steps;                 /* batches trained */
+    long skipped;               /* batches skipped: loss not finite */
 };
 
 /*
