@@ -7,6 +7,7 @@
 #   acts         every activation, variant zk, and learnable coefficients
 #   curriculum   ReLU MLP -> cubic / swish3 one layer at a time at lr 1e-4
 #   plain        the zk students without DISTILL_OPTS, for comparison
+#   seeds        seeds 2 and 3 of a few runs, to see the noise
 # beside the teacher (its test scores from the cached logits).
 # Usage: pipelines/distill.sh [section...]; all sections by default.
 # Work files in pipelines/out/syn (DIR); DISTILL_EPOCHS (4) and
@@ -102,6 +103,14 @@ for s in $sections; do
         run plain-scratch-relu -V scratch -a relu
         teacher plain-zk-relu
         opts=${DISTILL_OPTS--w sqrt -x} ;;
+    seeds)
+        hdr "seeds 2 and 3 (seed 1 in the tables above)"
+        for S in 2 3; do
+            run "seed$S-scratch-relu" -V scratch -a relu -S $S
+            run "seed$S-zk-relu" -a relu -S $S
+            run "seed$S-zk-swish3" -a swish3 -S $S
+            run "seed$S-cur-swish3" -C -i cur-relu.vr -l 1e-4 -a swish3 -S $S
+        done ;;
     *)
         echo "distill.sh: unknown section $s" >&2
         exit 2 ;;
