@@ -127,11 +127,32 @@ read_dataset(struct vr_dataset *d, struct vr_reader *r, const char *path)
         vr_cli_fail(rc, path, r);
 }
 
+/* The table, then the majority-class baseline beside it: always the
+ * class most frequent in the training split. */
 static void
-print_table(const struct vr_metrics *mt, const char *split)
+print_table(const struct vr_metrics *mt, const struct vr_dataset *d,
+    int split)
 {
-    if (vr_metrics_print(stderr, mt, split) != VR_OK)
+    struct vr_metrics base;
+    struct vr_scores s;
+    size_t cnt[VR_NCLASS] = {0};
+    int maj = VR_HOLD;
+
+    if (vr_metrics_print(stderr, mt, vr_split_names[split]) != VR_OK)
         err(VR_EXIT_SYS, "stderr");
+    for (size_t i = 0; i < d->nsamples; i++)
+        if (d->split[i] == VR_SPLIT_TRAIN && d->label[i] >= 0)
+            cnt[d->label[i]]++;
+    for (int k = 0; k < VR_NCLASS; k++)
+        if (cnt[k] > cnt[maj])
+            maj = k;
+    vr_metrics_reset(&base);
+    for (size_t i = 0; i < d->nsamples; i++)
+        if (d->split[i] == split && d->label[i] >= 0)
+            vr_metrics_add(&base, d->label[i], maj, d->regime[i]);
+    vr_metrics_scores(&s, &base, VR_METRICS_ALL);
+    fprintf(stderr, "baseline (always %s): acc %.4f, macro-F1 %.4f\n",
+        vr_class_names[maj], s.accuracy, s.macro_f1);
 }
 
 int
@@ -248,7 +269,7 @@ main(int argc, char **argv)
         if ((rc = vr_model_score(&m, &met[split], &d, split)) != VR_OK)
             vr_cli_fail(rc, in, NULL);
         if (!qflag)
-            print_table(&met[split], vr_split_names[split]);
+            print_table(&met[split], &d, split);
         vr_model_free(&m);
         vr_dataset_free(&d);
         vr_reader_free(&dr);
@@ -292,7 +313,7 @@ main(int argc, char **argv)
             errx(vr_exit_code(rc), "scoring: %s", vr_strerror(rc));
         x.metrics[s] = &met[s];
         if (!qflag)
-            print_table(&met[s], vr_split_names[s]);
+            print_table(&met[s], &d, s);
     }
     struct vr_writer w;
     vr_writer_init(&w, stdout);

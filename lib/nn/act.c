@@ -57,7 +57,7 @@ vr_act_ncoef(const struct vr_act *a)
     return a->kind == VR_ACT_POLY ? a->degree + 1 : 0;
 }
 
-void
+VR_VECTORIZE void
 vr_act_forward(const struct vr_act *a, float *out, const float *in, size_t n)
 {
     switch (a->kind) {
@@ -85,7 +85,7 @@ vr_act_forward(const struct vr_act *a, float *out, const float *in, size_t n)
     }
 }
 
-void
+VR_VECTORIZE void
 vr_act_backward(const struct vr_act *a, float *din, const float *dout,
     const float *in, size_t n)
 {

@@ -4,6 +4,7 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "nn/adam.h"
+#include "nn/internal.h"
 
 int
 vr_adam_init(struct vr_adam *a, size_t n)
@@ -31,8 +32,20 @@ vr_adam_step(struct vr_adam *a, float *params, const float *grads, double lr)
     float step = (float)(lr / bc1), bc2s = (float)sqrt(bc2);
     float b1 = (float)a->b1, b2 = (float)a->b2, eps = (float)a->eps;
     float c1 = (float)(1.0 - a->b1), c2 = (float)(1.0 - a->b2);
+    size_t i = 0;
 
-    for (size_t i = 0; i < a->n; i++) {
+    // m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
+    // p -= step m / (sqrt(v) / sqrt(bc2) + eps), 16 at a time
+    for (; i + VR_VW <= a->n; i += VR_VW) {
+        vr_v16f g = vr_v16_load(grads + i);
+        vr_v16f m = vr_v16_load(a->m + i) * b1 + g * c1;
+        vr_v16f v = vr_v16_load(a->v + i) * b2 + g * g * c2;
+        vr_v16_store(a->m + i, m);
+        vr_v16_store(a->v + i, v);
+        vr_v16_store(params + i, vr_v16_load(params + i) -
+            step * (m / (vr_v16_sqrt(v) / bc2s + eps)));
+    }
+    for (; i < a->n; i++) {
         float g = grads[i];
         a->m[i] = a->m[i] * b1 + g * c1;
         a->v[i] = a->v[i] * b2 + g * g * c2;

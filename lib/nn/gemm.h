@@ -25,8 +25,17 @@ void vr_gemm_naive(float *C, int ldc, const float *A, int lda,
     const float *B, int ldb, bool ta, bool tb, float alpha, float beta,
     int M, int N, int K);
 
-/* Threads BLAS may use (n >= 1); returns the previous setting. */
+/*
+ * Threads lib/nn uses (n >= 1), returning the previous setting.  Once
+ * this is called, BLAS itself runs single-threaded and lib/nn splits the
+ * work: a large vr_gemm into bands of rows, the LSTM recurrence into
+ * slices of the batch, one thread each, with no thread left spinning
+ * between calls.  Results depend on n and on nothing else that varies.
+ * Until it is called, lib/nn uses one thread and BLAS its own default.
+ */
 int vr_gemm_set_threads(int n);
+/* The current setting (1 until set). */
+int vr_gemm_threads(void);
 /* Name of the BLAS core in use ("SkylakeX", "Haswell", ...). */
 const char *vr_gemm_corename(void);
 

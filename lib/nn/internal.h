@@ -13,6 +13,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
+#if defined(__AVX__)
+#include <immintrin.h>
+#endif
+
+/*
+ * Let GCC vectorise one function's plain loops as at -O3.  no-math-errno
+ * only stops sqrtf from setting errno on negative input (never the case
+ * where it is used); the arithmetic stays IEEE, nothing is reassociated.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define VR_VECTORIZE __attribute__((optimize("tree-vectorize", \
+    "vect-cost-model=dynamic", "no-math-errno")))
+#else
+#define VR_VECTORIZE
+#endif
 
 typedef float vr_v16f __attribute__((vector_size(64), aligned(4)));
 typedef int32_t vr_v16i __attribute__((vector_size(64), aligned(4)));
@@ -30,6 +46,29 @@ static inline void
 vr_v16_store(float *p, vr_v16f v)
 {
     memcpy(p, &v, sizeof(v));
+}
+
+/* Square root, correctly rounded in every lane (IEEE), so the same bits
+ * on every path. */
+static inline vr_v16f
+vr_v16_sqrt(vr_v16f x)
+{
+#if defined(__AVX512F__)
+    __m512 v;
+    memcpy(&v, &x, sizeof(v));
+    v = _mm512_sqrt_ps(v);
+    memcpy(&x, &v, sizeof(v));
+#elif defined(__AVX__)
+    __m256 v[2];
+    memcpy(v, &x, sizeof(v));
+    v[0] = _mm256_sqrt_ps(v[0]);
+    v[1] = _mm256_sqrt_ps(v[1]);
+    memcpy(&x, v, sizeof(v));
+#else
+    for (int i = 0; i < VR_VW; i++)
+        x[i] = sqrtf(x[i]);
+#endif
+    return x;
 }
 
 /* mask ? a : b, mask lanes all-ones or zero (from a vector compare). */
@@ -88,5 +127,15 @@ vr_v16_tanh(vr_v16f x)
     vr_v16f ax = vr_v16_select(x < 0.0f, -x, x);
     return vr_v16_select(ax < 0.625f, small, large);
 }
+
+/*
+ * Run fn(ctx, k, n) for the n chunks k = 0..n-1 on up to
+ * vr_gemm_threads() threads (the caller's included), and return when all
+ * are done.  Chunks go to whichever thread asks first, so fn's result for
+ * a chunk must not depend on the thread; inside, vr_gemm stays on its
+ * thread.  Nested calls run serially, as does everything when a thread
+ * cannot be created.
+ */
+void vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx);
 
 #endif

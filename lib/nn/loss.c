@@ -29,11 +29,12 @@ vr_loss_ce_forward(float *probs, const float *logits, const int *y,
         for (int k = 0; k < V; k++) {
             double lp = (double)z_n[k] - lse;
             p_n[k] = (float)exp(lp);
-            smooth -= weight(w, k) * lp;
+            smooth -= lp;
         }
+        // -sum_k q_k log p_k, weighted by the sample's class
         double wy = weight(w, y[n]);
-        num += (1.0 - eps) * wy * (lse - (double)z_n[y[n]]) +
-            eps / V * smooth;
+        num += wy * ((1.0 - eps) * (lse - (double)z_n[y[n]]) +
+            eps / V * smooth);
         den += wy;
     }
     return num / den;
@@ -43,21 +44,18 @@ void
 vr_loss_ce_backward(float *dlogits, const float *probs, const int *y,
     const float *w, float eps, float scale, int B, int V)
 {
-    double den = 0, sw = 0;
+    double den = 0;
 
     for (int n = 0; n < B; n++)
         den += weight(w, y[n]);
-    for (int k = 0; k < V; k++)
-        sw += weight(w, k);
     for (int n = 0; n < B; n++) {
         const float *p_n = probs + (size_t)n * V;
         float *d_n = dlogits + (size_t)n * V;
         double wy = weight(w, y[n]);
+        // d/dz_j = w[y] (p_j - q_j) / sum w
         for (int j = 0; j < V; j++) {
-            double p = p_n[j];
-            double g = (1.0 - eps) * wy * (p - (j == y[n])) +
-                eps / V * (p * sw - weight(w, j));
-            d_n[j] += (float)(scale * g / den);
+            double q = (1.0 - eps) * (j == y[n]) + eps / V;
+            d_n[j] += (float)(scale * wy * ((double)p_n[j] - q) / den);
         }
     }
 }

@@ -1,13 +1,17 @@
 /*
- * loss.h: cross-entropy with label smoothing and class weights, with
- * PyTorch's semantics (F.cross_entropy(z, y, weight=w,
- * label_smoothing=e), reduction "mean"):
+ * loss.h: cross-entropy with label smoothing and class weights.
  *
- *   q = (1 - e) onehot(y) + e / V,  log p = log_softmax(z)
- *   loss = sum_n [ (1 - e) w[y_n] (-log p_n,y_n)
- *                  + (e / V) sum_k w[k] (-log p_n,k) ] / sum_n w[y_n]
+ *   q_n = (1 - e) onehot(y_n) + e / V,  log p_n = log_softmax(z_n)
+ *   loss = sum_n w[y_n] (-sum_k q_nk log p_nk) / sum_n w[y_n]
  *
- * which is the mean of -sum_k q_k log p_k when w is all ones.
+ * Without weights this is PyTorch's F.cross_entropy(z, y,
+ * label_smoothing=e).  With weights each sample's smoothed loss counts
+ * w[its class], which is PyTorch's weighted cross-entropy for e = 0.  For
+ * e > 0 PyTorch instead weights the smoothing term of every class k by
+ * w[k] on every sample; with BUY and SELL weighted 30-40 times HOLD (their
+ * balanced weights on real data) that term alone pushes every HOLD sample
+ * away from HOLD, and a model trained so never predicts it.  So we weight
+ * by the sample's class only.
  */
 #ifndef VR_NN_LOSS_H
 #define VR_NN_LOSS_H
@@ -23,8 +27,7 @@ double vr_loss_ce_forward(float *probs, const float *logits, const int *y,
     const float *w, float eps, int B, int V);
 /*
  * Backward of vr_loss_ce_forward, times scale.  Accumulates
- *   dlogits[n][j] += scale * ((1-e) w[y_n] (p_nj - [j = y_n])
- *                    + (e/V) (p_nj sum_k w[k] - w[j])) / sum_n w[y_n]
+ *   dlogits[n][j] += scale * w[y_n] (p_nj - q_nj) / sum_n w[y_n]
  */
 void vr_loss_ce_backward(float *dlogits, const float *probs, const int *y,
     const float *w, float eps, float scale, int B, int V);

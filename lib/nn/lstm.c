@@ -38,13 +38,98 @@ cell_forward(float *h, float *c, float *G, const float *cprev, int B, int H)
     }
 }
 
+/*
+ * The recurrence runs on slices of the batch: rows of different samples
+ * never meet until the weight gradients, so each of nthreads threads
+ * takes its own rows through all T steps, with single-threaded BLAS, and
+ * nobody waits on anybody inside the time loop.  The slices depend only
+ * on B and the thread count, so the results do too.
+ */
+struct span {
+    float *h, *c, *G;               /* full (T, B, .) arrays */
+    float *dh, *dG, *dc;            /* backward */
+    double *db;                     /* backward: (4H) bias sums of the rows */
+    const float *Whh;
+    int B, b0, nb, T, H;
+};
+
+static void
+span_forward(const struct span *s)
+{
+    size_t G4 = 4 * (size_t)s->H, BH = (size_t)s->B * s->H;
+    size_t BG = (size_t)s->B * G4, o = (size_t)s->b0;
+
+    for (int t = 0; t < s->T; t++) {
+        float *G_t = s->G + (size_t)t * BG + o * G4;
+        // G_t (nb, 4H) += h_{t-1} (nb, H) Whh^T (H, 4H); h_{-1} = 0
+        if (t > 0)
+            vr_gemm(G_t, (int)G4, s->h + (size_t)(t - 1) * BH + o * s->H,
+                s->H, s->Whh, s->H, false, true, 1.0f, 1.0f, s->nb, (int)G4,
+                s->H);
+        cell_forward(s->h + (size_t)t * BH + o * s->H,
+            s->c + (size_t)t * BH + o * s->H, G_t,
+            t > 0 ? s->c + (size_t)(t - 1) * BH + o * s->H : NULL, s->nb,
+            s->H);
+    }
+}
+
+static void span_backward(const struct span *s);
+
+#define MAXSPANS 64
+
+struct spans {
+    const struct span *proto;
+    double *db;
+};
+
+/* Slice k of n: rows [B k / n, B (k+1) / n). */
+static void
+span_run(void *arg, int k, int n)
+{
+    const struct spans *ss = arg;
+    struct span s = *ss->proto;
+    int B = s.B;
+
+    s.b0 = (int)((long)B * k / n);
+    s.nb = (int)((long)B * (k + 1) / n) - s.b0;
+    s.db = ss->db ? ss->db + (size_t)k * 4 * (size_t)s.H : NULL;
+    if (s.nb == 0) {
+        if (s.db != NULL)
+            memset(s.db, 0, 4 * (size_t)s.H * sizeof(double));
+        return;
+    }
+    if (s.dG == NULL)
+        span_forward(&s);
+    else
+        span_backward(&s);
+}
+
+/* Run proto's batch in vr_gemm_threads() slices (at most B and MAXSPANS);
+ * db: 4H doubles of scratch a slice for the backward, or NULL.  Returns
+ * the number of slices. */
+static int
+nspans(int B)
+{
+    int n = vr_gemm_threads();
+    return n > MAXSPANS ? (B < MAXSPANS ? B : MAXSPANS) : n > B ? B : n;
+}
+
+static int
+run_spans(const struct span *proto, double *db)
+{
+    struct spans ss = {proto, db};
+    int n = nspans(proto->B);
+
+    vr_nn_parallel(n, span_run, &ss);
+    return n;
+}
+
 void
 vr_lstm_forward(float *h, float *c, float *gates, const float *x,
     const float *Wih, const float *Whh, const float *bih, const float *bhh,
     int B, int T, int C, int H)
 {
-    size_t G4 = 4 * (size_t)H, BH = (size_t)B * H, BG = (size_t)B * G4;
-    size_t TB = (size_t)T * B;
+    size_t G4 = 4 * (size_t)H, TB = (size_t)T * B;
 
     VR_ASSERT(H % VR_VW == 0);
     // gates (T*B, 4H) = bih + bhh + x (T*B, C) Wih^T: all steps at once
@@ -54,15 +139,9 @@ vr_lstm_forward(float *h, float *c, float *gates, const float *x,
         memcpy(gates + r * G4, gates, G4 * sizeof(float));
     vr_gemm(gates, (int)G4, x, C, Wih, C, false, true, 1.0f, 1.0f, (int)TB,
         (int)G4, C);
-    for (int t = 0; t < T; t++) {
-        float *G_t = gates + (size_t)t * BG;
-        // G_t (B, 4H) += h_{t-1} (B, H) Whh^T (H, 4H); h_{-1} = 0
-        if (t > 0)
-            vr_gemm(G_t, (int)G4, h + (size_t)(t - 1) * BH, H, Whh, H,
-                false, true, 1.0f, 1.0f, B, (int)G4, H);
-        cell_forward(h + (size_t)t * BH, c + (size_t)t * BH, G_t,
-            t > 0 ? c + (size_t)(t - 1) * BH : NULL, B, H);
-    }
+    struct span s = {h, c, gates, NULL, NULL, NULL, NULL, Whh, B, 0, B, T,
+        H};
+    run_spans(&s, NULL);
 }
 
 /* Backward of one step's cell: dh (B, H) in, dc (B, H) in/out (d loss /
@@ -95,20 +174,47 @@ cell_backward(float *dG, float *dc, const float *dh, const float *G,
     }
 }
 
-/* out[k] += sum_r in[r][k], in (R, K), in double. */
-static void
-colsum_add(float *out, const float *in, size_t R, size_t K)
-{
-    double acc[512];
+typedef float v8f __attribute__((vector_size(32), aligned(4)));
+typedef double v8d __attribute__((vector_size(64), aligned(8)));
 
-    for (size_t k0 = 0; k0 < K; k0 += 512) {
-        size_t kn = K - k0 < 512 ? K - k0 : 512;
-        memset(acc, 0, kn * sizeof(double));
-        for (size_t r = 0; r < R; r++)
-            for (size_t k = 0; k < kn; k++)
-                acc[k] += in[r * K + k0 + k];
-        for (size_t k = 0; k < kn; k++)
-            out[k0 + k] += (float)acc[k];
+/* db[k] += sum_r in[r][k] in double; in (R, K), K a multiple of 8. */
+static void
+colsum_add(double *db, const float *in, size_t R, size_t K)
+{
+    for (size_t k = 0; k < K; k += 8) {
+        v8d acc;
+        memcpy(&acc, db + k, sizeof(acc));
+        for (size_t r = 0; r < R; r++) {
+            v8f x;
+            memcpy(&x, in + r * K + k, sizeof(x));
+            acc += __builtin_convertvector(x, v8d);
+        }
+        memcpy(db + k, &acc, sizeof(acc));
+    }
+}
+
+static void
+span_backward(const struct span *s)
+{
+    size_t G4 = 4 * (size_t)s->H, BH = (size_t)s->B * s->H;
+    size_t BG = (size_t)s->B * G4, o = (size_t)s->b0, H = (size_t)s->H;
+    float *dc = s->dc + o * H;
+
+    memset(dc, 0, (size_t)s->nb * H * sizeof(float));
+    memset(s->db, 0, G4 * sizeof(double));
+    for (int t = s->T - 1; t >= 0; t--) {
+        float *dG_t = s->dG + (size_t)t * BG + o * G4;
+        cell_backward(dG_t, dc, s->dh + (size_t)t * BH + o * H,
+            s->G + (size_t)t * BG + o * G4, s->c + (size_t)t * BH + o * H,
+            t > 0 ? s->c + (size_t)(t - 1) * BH + o * H : NULL, s->nb,
+            s->H);
+        // bias gradient: column sums of dG_t, in double, while it is hot
+        colsum_add(s->db, dG_t, (size_t)s->nb, G4);
+        // dh_{t-1} (nb, H) += dG_t (nb, 4H) Whh (4H, H)
+        if (t > 0)
+            vr_gemm(s->dh + (size_t)(t - 1) * BH + o * H, s->H, dG_t,
+                (int)G4, s->Whh, s->H, false, false, 1.0f, 1.0f, s->nb,
+                s->H, (int)G4);
     }
 }
 
@@ -118,20 +224,26 @@ vr_lstm_backward(float *dx, float *dWih, float *dWhh, float *dbih,
     const float *h, const float *c, const float *gates, const float *Wih,
     const float *Whh, int B, int T, int C, int H)
 {
-    size_t G4 = 4 * (size_t)H, BH = (size_t)B * H, BG = (size_t)B * G4;
-    size_t TB = (size_t)T * B;
+    size_t G4 = 4 * (size_t)H, BG = (size_t)B * G4, TB = (size_t)T * B;
+    double *dbp;
+    struct span s = {(float *)h, (float *)c, (float *)gates, dh, dG, dc,
+        NULL, Whh, B, 0, B, T, H};
 
-    memset(dc, 0, BH * sizeof(float));
-    for (int t = T - 1; t >= 0; t--) {
-        float *dG_t = dG + (size_t)t * BG;
-        cell_backward(dG_t, dc, dh + (size_t)t * BH, gates + (size_t)t * BG,
-            c + (size_t)t * BH, t > 0 ? c + (size_t)(t - 1) * BH : NULL, B,
-            H);
-        // dh_{t-1} (B, H) += dG_t (B, 4H) Whh (4H, H)
-        if (t > 0)
-            vr_gemm(dh + (size_t)(t - 1) * BH, H, dG_t, (int)G4, Whh, H,
-                false, false, 1.0f, 1.0f, B, H, (int)G4);
+    // per-slice bias sums (a few kB; out of memory here is not something
+    // the caller could handle better than an abort)
+    dbp = malloc(G4 * (size_t)nspans(B) * sizeof(double));
+    VR_ASSERT(dbp != NULL);
+    int n = run_spans(&s, dbp);
+    // dbih, dbhh += the spans' sums, added in span order
+    for (size_t k = 0; k < G4; k++) {
+        double acc = 0;
+        for (int q = 0; q < n; q++)
+            acc += dbp[(size_t)q * G4 + k];
+        dbih[k] += (float)acc;
+        if (dbhh != dbih)
+            dbhh[k] += (float)acc;
     }
+    free(dbp);
     // dWhh (4H, H) += sum_{t>=1} dG_t^T h_{t-1}: one GEMM of (T-1)*B rows
     if (T > 1)
         vr_gemm(dWhh, H, dG + BG, (int)G4, h, H, true, false, 1.0f, 1.0f,
@@ -139,10 +251,6 @@ vr_lstm_backward(float *dx, float *dWih, float *dWhh, float *dbih,
     // dWih (4H, C) += dG^T (4H, T*B) x (T*B, C)
     vr_gemm(dWih, C, dG, (int)G4, x, C, true, false, 1.0f, 1.0f, (int)G4, C,
         (int)TB);
-    // dbih, dbhh += column sums of dG
-    colsum_add(dbih, dG, TB, G4);
-    if (dbhh != dbih)
-        colsum_add(dbhh, dG, TB, G4);
     // dx (T*B, C) += dG (T*B, 4H) Wih (4H, C)
     if (dx != NULL)
         vr_gemm(dx, C, dG, (int)G4, Wih, C, false, false, 1.0f, 1.0f,
@@ -186,6 +294,8 @@ vr_lstmnet_init(struct vr_lstmnet *n, int L, int C, int H, int V)
     off += (size_t)V;
     n->nparam = k + 2;
     n->nparams = off;
+    if (off > VR_MAXPARAM_FLOATS)
+        return VR_ERANGE;
     n->params = vr_callocarray(off, sizeof(float));
     n->grads = vr_callocarray(off, sizeof(float));
     if (n->params == NULL || n->grads == NULL) {

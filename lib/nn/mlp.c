@@ -41,6 +41,8 @@ vr_mlp_init(struct vr_mlp *m, const int *dims, int L,
     }
     m->nparam = 2 * L;
     m->nparams = off;
+    if (off > VR_MAXPARAM_FLOATS)
+        return VR_ERANGE;
     m->params = vr_callocarray(off, sizeof(float));
     m->grads = vr_callocarray(off, sizeof(float));
     if (m->params == NULL || m->grads == NULL) {

@@ -11,6 +11,9 @@
 #include "stream/tensor.h"
 
 #define VR_MAXPARAMS 32
+/* Largest parameter count a model may have (1 GiB of floats): a model
+ * stream cannot make us allocate more. */
+#define VR_MAXPARAM_FLOATS ((size_t)1 << 28)
 
 struct vr_param {
     char name[VR_NAME_MAX];

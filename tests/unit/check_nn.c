@@ -108,7 +108,8 @@ START_TEST(test_gemm_naive)
 {
     struct vr_rng rng;
     vr_rng_seed(&rng, vr_test_seed() + (uint64_t)_i);
-    int M = 1 + (int)vr_rng_below(&rng, 70), N = 1 + (int)vr_rng_below(&rng,
+    /* the last four cases have one row: the GEMV path */
+    int M = _i >= 12 ? 1 : 1 + (int)vr_rng_below(&rng, 70), N = 1 + (int)vr_rng_below(&rng,
         70), K = 1 + (int)vr_rng_below(&rng, 70);
     bool ta = _i & 1, tb = _i & 2;
     int lda = (ta ? M : K) + 3, ldb = (tb ? K : N) + 1, ldc = N + 2;
@@ -119,9 +120,12 @@ START_TEST(test_gemm_naive)
     fill_uniform(A, (size_t)lda * (ta ? K : M), &rng, 1);
     fill_uniform(B, (size_t)ldb * (tb ? N : K), &rng, 1);
     fill_uniform(C, (size_t)ldc * M, &rng, 1);
+    if (_i == 15)
+        C[0] = NAN;     /* beta 0: not propagated */
     memcpy(D, C, sizeof(float) * (size_t)ldc * M);
-    vr_gemm(C, ldc, A, lda, B, ldb, ta, tb, 0.5f, 0.25f, M, N, K);
-    vr_gemm_naive(D, ldc, A, lda, B, ldb, ta, tb, 0.5f, 0.25f, M, N, K);
+    float beta = _i == 15 ? 0.0f : 0.25f;
+    vr_gemm(C, ldc, A, lda, B, ldb, ta, tb, 0.5f, beta, M, N, K);
+    vr_gemm_naive(D, ldc, A, lda, B, ldb, ta, tb, 0.5f, beta, M, N, K);
     for (int m = 0; m < M; m++)
         for (int n = 0; n < ldc; n++) {
             size_t k = (size_t)m * ldc + n;
@@ -334,6 +338,27 @@ START_TEST(test_loss_fd)
 }
 END_TEST
 
+/* Known values: PyTorch's weighted NLL for e = 0; for e > 0 each
+ * sample's smoothed loss weighted by its class (loss.h says why). */
+START_TEST(test_loss_values)
+{
+    float z[6] = {1, 2, 3, 0, 0, 1}, p[6], w[3] = {2, 1, 3};
+    int y[2] = {2, 0};
+    double l0 = log(exp(1.0) + exp(2.0) + exp(3.0)), l1 = log(2 + exp(1.0));
+    double nll0 = l0 - 3, nll1 = l1 - 0;
+    double want = (3 * nll0 + 2 * nll1) / 5;
+    double got = vr_loss_ce_forward(p, z, y, w, 0.0f, 2, 3);
+    ck_assert_msg(fabs(got - want) < 1e-12, "%.15g vs %.15g", got, want);
+    /* smoothing 0.1: q = 0.9 onehot + 0.1/3 */
+    double s0 = 3 * l0 - 6, s1 = 3 * l1 - 1;
+    want = (3 * (0.9 * nll0 + 0.1 / 3 * s0) + 2 * (0.9 * nll1 + 0.1 / 3 *
+        s1)) / 5;
+    got = vr_loss_ce_forward(p, z, y, w, 0.1f, 2, 3);
+    ck_assert_msg(fabs(got - want) < 1e-7, "%.15g vs %.15g", got, want);
+    ck_assert(fabs(p[2] - exp(3 - l0)) < 1e-7);
+}
+END_TEST
+
 struct lstm_ctx {
     float *x, *Wih, *Whh, *bih, *bhh, *h, *c, *G, *r;
     int B, T, C, H;
@@ -448,6 +473,7 @@ START_TEST(test_lstmnet_fd)
     struct net_ctx c = {NULL, &n, x, logits, probs, y, B, T};
     struct fd fd = {net_loss, &c};
 
+    vr_gemm_set_threads(2);
     ck_assert_int_eq(vr_lstmnet_init(&n, 2, C, 16, 3), VR_OK);
     vr_rng_seed(&rng, vr_test_seed());
     vr_lstmnet_init_params(&n, &rng);
@@ -545,6 +571,8 @@ START_TEST(test_fixture_lstm)
     int *y = fixture_labels("lstm_y", (size_t)B);
     double *want;
 
+    /* one thread, and three: the recurrence in uneven batch slices */
+    vr_gemm_set_threads(_i == 0 ? 1 : 3);
     ck_assert_int_eq(vr_lstmnet_init(&n, 2, C, H, 3), VR_OK);
     load_params(n.params, n.param, n.nparam, "lstm_param.");
     ck_assert_int_eq(vr_lstmnet_forward(&n, logits, x, B, T), VR_OK);
@@ -691,13 +719,14 @@ nn_suite(void)
     tcase_add_loop_test(tc, test_act_fd, 0, 6);
     tcase_add_test(tc, test_act_values);
     tcase_add_loop_test(tc, test_loss_fd, 0, 5);
+    tcase_add_test(tc, test_loss_values);
     tcase_add_test(tc, test_lstm_fd);
     tcase_add_loop_test(tc, test_mlp_fd, 0, 4);
     tcase_add_test(tc, test_lstmnet_fd);
     tcase_add_test(tc, test_adam_formula);
     suite_add_tcase(s, tc);
     tcase_set_timeout(tf, 60);
-    tcase_add_test(tf, test_fixture_lstm);
+    tcase_add_loop_test(tf, test_fixture_lstm, 0, 2);
     tcase_add_loop_test(tf, test_fixture_mlp, 0, 5);
     suite_add_tcase(s, tf);
     return s;
