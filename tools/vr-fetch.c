@@ -74,6 +74,16 @@ append(char *buf, size_t n, const char *s)
     strcat(buf, s);
 }
 
+static void
+progress(void *ctx, const struct vr_fetch *fx)
+{
+    char t[32];
+
+    vr_format_time_ms(t, fx->last);
+    vr_progress_live(ctx, "%llu minutes, up to %s",
+        (unsigned long long)fx->rows, t);
+}
+
 static const char *
 env_or(const char *name, const char *def)
 {
@@ -89,14 +99,15 @@ main(int argc, char **argv)
     struct vr_rest_opts ro = {0};
     struct vr_afile af = {0};
     struct vr_writer w;
+    struct vr_progress pg;
     char source[1024] = "", msg[512];
-    const char *symbol = "BTCUSDT", *fundpath = NULL, *outpath = NULL;
+    const char *symbol = "BTCUSDT", *fundpath[MAXSRC], *outpath = NULL;
     const char *base = NULL, *resumepath = NULL;
     bool fflag = false, qflag = false, rest = false, have_end = false;
     bool have_start = false;
     long long n = 0, seed = 1;
     int64_t start = DEFAULT_START, end = 0;
-    size_t nsrc = 0;
+    size_t nsrc = 0, nfund = 0;
     FILE *out;
     int ch, rc;
 
@@ -111,7 +122,9 @@ main(int argc, char **argv)
             have_end = true;
             break;
         case 'F':
-            fundpath = optarg;
+            if (nfund == MAXSRC)
+                errx(VR_EXIT_USAGE, "-F: more than %d files", MAXSRC);
+            fundpath[nfund++] = optarg;
             break;
         case 'f':
             fflag = true;
@@ -166,9 +179,18 @@ main(int argc, char **argv)
     if (outpath == NULL)
         vr_cli_refuse_tty(fflag);
 
-    if (fundpath != NULL &&
-        (rc = vr_fundsrc_new(&fund, fundpath, msg, sizeof(msg))) != VR_OK)
-        errx(vr_exit_code(rc), "%s", msg);
+    if (nfund > 0) {
+        /* several funding files (monthly dumps) are merged by time */
+        static struct vr_csrc *fs[MAXSRC];
+        for (size_t i = 0; i < nfund; i++)
+            if ((rc = vr_fundsrc_new(&fs[i], fundpath[i], msg,
+                sizeof(msg))) != VR_OK)
+                errx(vr_exit_code(rc), "%s", msg);
+        if (nfund == 1)
+            fund = fs[0];
+        else if ((rc = vr_mergesrc_new(&fund, fs, nfund)) != VR_OK)
+            errx(vr_exit_code(rc), "funding: %s", vr_strerror(rc));
+    }
 
     if (rest) {
         ro.base = base ? base : env_or("VR_BINANCE_URL",
@@ -239,9 +261,9 @@ main(int argc, char **argv)
         nsrc++;
         snprintf(source, sizeof(source), "synthetic seed %lld", seed);
     }
-    if (fundpath != NULL) {
-        append(source, sizeof(source), " funding ");
-        append(source, sizeof(source), fundpath);
+    for (size_t i = 0; i < nfund; i++) {
+        append(source, sizeof(source), i ? " " : " funding ");
+        append(source, sizeof(source), fundpath[i]);
     }
 
     if (outpath != NULL) {
@@ -253,6 +275,9 @@ main(int argc, char **argv)
     fx.src = src;
     fx.nsrc = nsrc;
     fx.funding = fund;
+    vr_progress_init(&pg, qflag);
+    fx.progress = progress;
+    fx.progress_ctx = &pg;
     if ((rc = vr_candles_header(&w, symbol, source, vr_cli_cmdline())) !=
         VR_OK)
         errx(VR_EXIT_SYS, "%s: %s", outpath ? outpath : "stdout",
@@ -272,20 +297,20 @@ main(int argc, char **argv)
     if (fx.dups > 0)
         warnx("dropped %llu duplicate minute%s",
             (unsigned long long)fx.dups, fx.dups == 1 ? "" : "s");
-    if (!qflag) {
+    {
         char t0[32], t1[32];
         vr_format_time_ms(t0, fx.first);
         vr_format_time_ms(t1, fx.last);
-        fprintf(stderr, "vr-fetch: %llu minutes, %s .. %s, %d segment%s, "
-            "%llu gap%s (%llu minutes missing, %llu filled)\n",
+        vr_progress_line(&pg, "%llu minutes, %s .. %s, %d segment%s, "
+            "%llu gap%s (%llu minutes missing, %llu filled)",
             (unsigned long long)fx.rows, fx.rows ? t0 : "-",
             fx.rows ? t1 : "-", fx.segments, fx.segments == 1 ? "" : "s",
             (unsigned long long)fx.gaps, fx.gaps == 1 ? "" : "s",
             (unsigned long long)fx.gap_minutes,
             (unsigned long long)fx.filled);
         if (rest)
-            fprintf(stderr, "vr-fetch: %ld requests, %ld retried, %ld "
-                "rate-limit waits\n", ro.requests, ro.retries, ro.waits);
+            vr_progress_line(&pg, "%ld requests, %ld retried, %ld "
+                "rate-limit waits", ro.requests, ro.retries, ro.waits);
     }
     for (size_t i = 0; i < nsrc; i++)
         vr_csrc_free(src[i]);

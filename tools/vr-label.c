@@ -61,14 +61,13 @@ main(int argc, char **argv)
 {
     struct vr_label_opts o;
     struct vr_label_stats st;
-    struct vr_rows rows;
-    struct vr_dataset d;
+    struct vr_label_spill sp;
     struct vr_reader r, nr;
     struct vr_writer w;
     struct vr_progress pr;
     double mean[VR_MAXFEAT], sd[VR_MAXFEAT];
     bool fflag = false, qflag = false;
-    const char *path, *npath = NULL;
+    const char *path, *npath = NULL, *tmpdir = getenv("TMPDIR");
     FILE *f, *nf = NULL;
     int ch, rc;
 
@@ -134,34 +133,41 @@ main(int argc, char **argv)
     if (npath != NULL)
         vr_cli_reader_open(&nr, &nf, npath, NULL);
     vr_cli_reader_open(&r, &f, path, "features");
-    if ((rc = vr_rows_read(&rows, &r)) != VR_OK)
+    if ((rc = vr_label_spill_read(&sp, &r, tmpdir)) != VR_OK) {
+        if (sp.msg[0] != '\0')
+            errx(VR_EXIT_SYS, "%s", sp.msg);
         vr_cli_fail(rc, path, &r);
+    }
     const msgpack_object *raw = vr_meta_get(r.header, "raw");
     if (raw != NULL && raw->type == MSGPACK_OBJECT_BOOLEAN && raw->via.boolean)
         warnx("%s: raw TA-Lib features (vr-feat -r) are not stationary",
             vr_cli_name(path));
     if (npath != NULL) {
-        if ((rc = vr_label_norm_read(&nr, mean, sd, rows.C,
-            (const char (*)[VR_NAME_MAX])rows.feat)) != VR_OK)
+        if ((rc = vr_label_norm_read(&nr, mean, sd, sp.C,
+            (const char (*)[VR_NAME_MAX])sp.feat)) != VR_OK)
             vr_cli_fail(rc, npath, &nr);
         o.mean = mean;
         o.std = sd;
     }
-    if ((rc = vr_label_make(&d, &rows, &o, &st)) != VR_OK) {
-        if (rc == VR_ERANGE)
-            errx(VR_EXIT_DATA, "%s: %s", vr_cli_name(path), st.msg);
-        vr_cli_fail(rc, path, NULL);
-    }
+    // The rows wait in temporary files; nothing is written to stdout
+    // before every pass over them but the last has succeeded.
     vr_writer_init(&w, stdout);
-    if ((rc = vr_dataset_write(&w, &d, vr_meta_get(r.header, "provenance"),
-        vr_cli_cmdline())) != VR_OK)
+    rc = vr_label_spill_write(&w, &sp, &o, vr_meta_get(r.header,
+        "provenance"), vr_cli_cmdline(), &st);
+    if (rc == VR_ERANGE)
+        errx(VR_EXIT_DATA, "%s: %s", vr_cli_name(path), st.msg);
+    if (rc != VR_OK && sp.msg[0] != '\0')
+        errx(VR_EXIT_SYS, "%s", sp.msg);
+    if (rc == VR_EIO)
         err(VR_EXIT_SYS, "stdout");
+    if (rc != VR_OK)
+        vr_cli_fail(rc, path, NULL);
     vr_cli_close_output();
 
     vr_progress_line(&pr, "%zu rows in %zu segments, T %d, horizon %d, "
-        "BUY > %+g%%, SELL < %+g%%, %.0f rows/s", rows.n, rows.nseg, o.T,
+        "BUY > %+g%%, SELL < %+g%%, %.0f rows/s", sp.n, sp.nseg, o.T,
         o.horizon, 100 * o.up, 100 * o.down,
-        (double)rows.n / (vr_progress_elapsed(&pr) + 1e-9));
+        (double)sp.n / (vr_progress_elapsed(&pr) + 1e-9));
     vr_progress_line(&pr, "%-6s %9s %9s %9s %9s", "split", "samples",
         vr_class_names[VR_SELL], vr_class_names[VR_HOLD],
         vr_class_names[VR_BUY]);
@@ -184,8 +190,7 @@ main(int argc, char **argv)
             st.purged, st.vol_median, npath ? "from -n" : "fitted on the "
             "train windows' rows");
 
-    vr_dataset_free(&d);
-    vr_rows_free(&rows);
+    vr_label_spill_free(&sp);
     vr_reader_free(&r);
     if (f != stdin)
         fclose(f);

@@ -98,6 +98,12 @@ int vr_csvsrc_new(struct vr_csrc **s, const char *path, char *msg,
  */
 int vr_fundsrc_new(struct vr_csrc **s, const char *path, char *msg,
     size_t msgsize);
+/*
+ * Merge n sources by time into one (on equal times the earlier source
+ * first), e.g. monthly funding dumps.  Takes ownership of the n sources
+ * (freed with the merge, or on failure).  VR_ENOMEM only.
+ */
+int vr_mergesrc_new(struct vr_csrc **s, struct vr_csrc **srcs, size_t n);
 /* A candles stream file (as written by vr_fetch_run): its rows with
  * their funding, brk set where its segment changes. */
 int vr_streamsrc_new(struct vr_csrc **s, const char *path, char *msg,
@@ -112,7 +118,10 @@ int vr_streamsrc_new(struct vr_csrc **s, const char *path, char *msg,
  * until the next minute); 429 and 418 are retried after Retry-After
  * seconds (or an exponential back-off from 1 s), at most max_retries
  * times in a row.  Other HTTP errors and malformed JSON are errors
- * (VR_EIO for transport and HTTP, VR_EFORMAT for the body).
+ * (VR_EIO for transport and HTTP, VR_EFORMAT for the body).  The
+ * constructors fail with VR_EUSAGE if a URL is longer than 800 bytes or
+ * the symbol longer than 32, VR_EIO if libcurl cannot start.  o is
+ * borrowed for the source's lifetime (its counters are updated).
  */
 struct vr_rest_opts {
     const char *base;       /* e.g. "https://api.binance.com" */
@@ -147,6 +156,9 @@ struct vr_fetch {
     int64_t max_fill;       /* minutes, for VR_GAP_FILL */
     int64_t from, to;       /* keep times in [from, to) if to > from */
     int64_t limit;          /* at most this many rows if > 0 */
+    /* Called after each chunk is written (NULL: not called). */
+    void (*progress)(void *ctx, const struct vr_fetch *fx);
+    void *progress_ctx;
     /* Results. */
     uint64_t rows;          /* rows written, filled ones included */
     uint64_t dups;          /* duplicate minutes dropped */

@@ -29,6 +29,7 @@
 #define BLOCK (1 << 16)
 #define MAXF 16             /* fields kept per row; more are counted */
 #define FLEN 64             /* bytes kept per field */
+#define MAXFIELD (1 << 20)  /* longest field libcsv may buffer */
 
 enum { C_TIME, C_OPEN, C_HIGH, C_LOW, C_CLOSE, C_VOLUME, C_NROLES };
 enum { F_TIME, F_RATE, F_NROLES };
@@ -166,8 +167,46 @@ vr_candle_parse_time(int64_t *ms, const char *s, size_t len)
 
     if (len == 0)
         return VR_EFORMAT;
-    if (len >= 10 && s[4] == '-')
-        return vr_parse_time_ms(ms, s);
+    if (len >= 10 && s[4] == '-') {
+        /* ISO 8601 in UTC: an optional "Z" or "+00:00", and an optional
+         * fraction of the second after "YYYY-MM-DD HH:MM:SS" */
+        char buf[20];
+        size_t n = len;
+        int64_t frac = 0;
+        int rc;
+        if (n > 19 && s[n - 1] == 'Z')
+            n--;
+        else if (n >= 19 + 6 && memcmp(s + n - 6, "+00:00", 6) == 0)
+            n -= 6;
+        if (n > 20 && s[19] == '.') {
+            for (size_t i = 20; i < n; i++) {
+                if (s[i] < '0' || s[i] > '9')
+                    return VR_EFORMAT;
+                if (i < 23)
+                    frac = frac * 10 + (s[i] - '0');
+            }
+            for (size_t i = n; i < 23; i++)
+                frac *= 10;
+            n = 19;
+        }
+        if (n >= sizeof(buf))
+            return VR_EFORMAT;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        if ((rc = vr_parse_time_ms(ms, buf)) != VR_OK)
+            return rc;
+        *ms += frac;
+        return VR_OK;
+    }
+    /* an epoch number, perhaps written as a float with a zero fraction */
+    for (size_t i = 1; i < len; i++)
+        if (s[i] == '.') {
+            for (size_t k = i + 1; k < len; k++)
+                if (s[k] != '0')
+                    return VR_EFORMAT;
+            len = i;
+            break;
+        }
     if (len > 18)
         return VR_EFORMAT;
     for (size_t i = 0; i < len; i++) {
@@ -454,6 +493,9 @@ start_file(struct csvsrc *s)
         csv_free(&s->p);
     if (csv_init(&s->p, 0) != 0)
         return cfail(s, VR_ENOMEM, "out of memory");
+    /* libcsv grows its field buffer by this much (128 bytes by default:
+     * quadratic copying on a long field) */
+    csv_set_blk_size(&s->p, BLOCK);
     s->pinit = true;
     s->pos = s->len = 0;
     s->eof = false;
@@ -468,40 +510,35 @@ start_file(struct csvsrc *s)
 static int
 fill(struct csvsrc *s)
 {
-    while (s->qhead == s->qn && !s->err && !s->done) {
-        if (s->qhead == s->qn)
-            s->qhead = s->qn = 0;
+    s->qhead = s->qn = 0;
+    while (s->qn == 0 && !s->err && !s->done) {
         if (s->pos == s->len) {
             if (!s->eof && read_block(s) != VR_OK)
                 break;
-            if (s->eof) {
-                /* a last line without newline: flush it */
-                if (csv_fini(&s->p, cb_field, cb_row, s) != 0)
-                    cfail(s, VR_EFORMAT, "%s",
-                        csv_strerror(csv_error(&s->p)));
-                if (s->err)
-                    break;
-                if (s->first) {
-                    if (s->zip == NULL) {
-                        s->lineno = 0;
-                        cfail(s, VR_EFORMAT, "empty file");
-                        break;
-                    }
-                }
-                if (s->zip != NULL) {
-                    int rc = next_entry(s);
-                    if (rc < 0)
-                        break;
-                    if (rc > 0) {
-                        start_file(s);
-                        s->newentry = true;
-                        continue;
-                    }
-                }
-                s->done = true;
+            if (!s->eof)
+                continue;
+            /* end of this file or entry; a last line without newline is
+             * flushed by csv_fini */
+            if (csv_fini(&s->p, cb_field, cb_row, s) != 0)
+                cfail(s, VR_EFORMAT, "%s", csv_strerror(csv_error(&s->p)));
+            if (s->err)
+                break;
+            if (s->first && s->zip == NULL) {
+                s->lineno = 0;
+                cfail(s, VR_EFORMAT, "empty file");
                 break;
             }
-            continue;
+            if (s->zip != NULL) {
+                int rc = next_entry(s);
+                if (rc < 0 || (rc > 0 && start_file(s) != VR_OK))
+                    break;
+                if (rc > 0) {
+                    s->newentry = true;
+                    continue;
+                }
+            }
+            s->done = true;
+            break;
         }
         /* one physical line (or the rest of the block) */
         const char *p = s->blk + s->pos;
@@ -520,6 +557,13 @@ fill(struct csvsrc *s)
         }
         s->pos += n;
         s->atstart = nl != NULL;
+        /* libcsv buffers the field being read: a runaway field (an
+         * unterminated quote) must not take all memory */
+        if (csv_get_buffer_size(&s->p) > MAXFIELD) {
+            cfail(s, VR_EFORMAT, "field longer than %d bytes (an "
+                "unterminated quote?)", MAXFIELD);
+            break;
+        }
     }
     return s->qhead < s->qn ? 1 : s->err ? s->err : 0;
 }

@@ -129,6 +129,8 @@ sink_flush(struct sink *k)
     if ((rc = vr_table_write(k->w, &k->tb, k->n)) != VR_OK)
         return fail(k->fx, rc, "write: %s", vr_strerror(rc));
     k->n = 0;
+    if (k->fx->progress != NULL)
+        k->fx->progress(k->fx->progress_ctx, k->fx);
     return VR_OK;
 }
 
@@ -332,4 +334,89 @@ out:
     free(line);
     free(state);
     return rc;
+}
+
+/* A merge of sources as one source: one look-ahead row each. */
+struct mergesrc {
+    struct vr_csrc base;
+    size_t n;
+    struct vr_csrc **src;
+    struct vr_candle *head;
+    int *state;             /* -1 not started, 1 head valid, 0 done */
+};
+
+static int
+merge_next(struct vr_csrc *b, struct vr_candle *c)
+{
+    struct mergesrc *m = (struct mergesrc *)b;
+    size_t i = SIZE_MAX;
+    int rc;
+
+    for (size_t j = 0; j < m->n; j++) {
+        if (m->state[j] < 0) {
+            if ((rc = m->src[j]->next(m->src[j], &m->head[j])) < 0) {
+                vr_market_msgf(b->msg, sizeof(b->msg), "%s", m->src[j]->msg);
+                return rc;
+            }
+            m->state[j] = rc;
+        }
+        if (m->state[j] == 1 && (i == SIZE_MAX ||
+            m->head[j].time < m->head[i].time))
+            i = j;
+    }
+    if (i == SIZE_MAX)
+        return 0;
+    *c = m->head[i];
+    b->line = m->src[i]->line;
+    vr_market_msgf(b->name, sizeof(b->name), "%s", m->src[i]->name);
+    m->state[i] = -1;       /* refill on the next call */
+    return 1;
+}
+
+static void
+merge_free(struct vr_csrc *b)
+{
+    struct mergesrc *m = (struct mergesrc *)b;
+
+    for (size_t i = 0; i < m->n; i++)
+        vr_csrc_free(m->src[i]);
+    free(m->src);
+    free(m->head);
+    free(m->state);
+    free(m);
+}
+
+int
+vr_mergesrc_new(struct vr_csrc **out, struct vr_csrc **srcs, size_t n)
+{
+    struct mergesrc *m = calloc(1, sizeof(*m));
+
+    *out = NULL;
+    if (m != NULL) {
+        m->src = vr_callocarray(n ? n : 1, sizeof(*m->src));
+        m->head = vr_callocarray(n ? n : 1, sizeof(*m->head));
+        m->state = vr_callocarray(n ? n : 1, sizeof(*m->state));
+    }
+    if (m == NULL || m->src == NULL || m->head == NULL || m->state == NULL) {
+        if (m != NULL) {
+            free(m->src);
+            free(m->head);
+            free(m->state);
+            free(m);
+        }
+        for (size_t i = 0; i < n; i++)
+            vr_csrc_free(srcs[i]);
+        return VR_ENOMEM;
+    }
+    m->base.next = merge_next;
+    m->base.free = merge_free;
+    m->n = n;
+    for (size_t i = 0; i < n; i++) {
+        m->src[i] = srcs[i];
+        m->state[i] = -1;
+    }
+    vr_market_msgf(m->base.name, sizeof(m->base.name), "%s",
+        n ? srcs[0]->name : "merge");
+    *out = &m->base;
+    return VR_OK;
 }

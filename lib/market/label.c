@@ -2,6 +2,7 @@
  * label.c: feature rows -> dataset (definitions in label.h).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,14 @@ median(float *a, size_t n)
     return m;
 }
 
+/* Squared log return of row i (i > its segment's first row). */
+static inline double
+sqlr(const double *cl, int64_t i)
+{
+    double lr = log(cl[i] / cl[i - 1]);
+    return lr * lr;
+}
+
 /* Mean and population std of each feature over the rows covered by the
  * train samples' windows (each row once), in double. */
 static void
@@ -298,7 +307,6 @@ vr_label_make(struct vr_dataset *d, struct vr_rows *rows,
     int8_t *label = NULL;
     uint8_t *split = NULL, *regime = NULL;
     float *vol = NULL, *tmp = NULL;
-    double *P = NULL;
     size_t N = 0;
     int rc = VR_ENOMEM;
 
@@ -333,8 +341,7 @@ vr_label_make(struct vr_dataset *d, struct vr_rows *rows,
     split = vr_mallocarray(N, 1);
     regime = vr_mallocarray(N, 1);
     vol = vr_mallocarray(N, sizeof(float));
-    P = vr_mallocarray(n + 1, sizeof(double));
-    if (!label || !split || !regime || !vol || !P)
+    if (!label || !split || !regime || !vol)
         goto out;
 
     // Labels and the chronological split, then the purge.
@@ -381,24 +388,29 @@ vr_label_make(struct vr_dataset *d, struct vr_rows *rows,
         N = m;
     }
 
-    // Regime: trailing return and realised volatility over the lookback,
-    // from prefix sums of squared log returns (0 at a segment's start).
-    P[0] = 0;
-    for (size_t k = 0; k < rows->nseg; k++)
-        for (size_t i = rows->segstart[k]; i < rows->segstart[k + 1]; i++) {
-            double lr = i == rows->segstart[k] ? 0 : log(cl[i] / cl[i - 1]);
-            P[i + 1] = P[i] + lr * lr;
-        }
-    size_t seg = 0, ntrain = 0;
+    // Regime: trailing return and realised volatility over the lookback.
+    // The sum of the squared log returns of rows wj+1..we slides along
+    // with the samples (which come in row order), restarting at each
+    // segment; each term is added and later removed as the same double.
+    size_t seg = 0, wseg = SIZE_MAX, ntrain = 0;
+    int64_t wj = 0, we = 0;
+    double S = 0;
     for (size_t s = 0; s < N; s++) {
         int64_t e = end[s];
         while ((int64_t)rows->segstart[seg + 1] <= e)
             seg++;
-        int64_t j = e - o->lookback;
-        if (j < (int64_t)rows->segstart[seg])
-            j = (int64_t)rows->segstart[seg];
-        vol[s] = e > j ? (float)sqrt((P[e + 1] - P[j + 1]) / (double)(e - j))
-            : 0.0f;
+        int64_t s0 = (int64_t)rows->segstart[seg];
+        int64_t j = e - o->lookback < s0 ? s0 : e - o->lookback;
+        if (wseg != seg) {
+            wseg = seg;
+            wj = we = s0;
+            S = 0;
+        }
+        for (; we < e; we++)
+            S += sqlr(cl, we + 1);
+        for (; wj < j; wj++)
+            S -= sqlr(cl, wj + 1);
+        vol[s] = e > j ? (float)sqrt((S > 0 ? S : 0) / (double)(e - j)) : 0;
         regime[s] = cl[e] < cl[j];
         ntrain += split[s] == VR_SPLIT_TRAIN;
     }
@@ -465,7 +477,6 @@ out:
     free(regime);
     free(vol);
     free(tmp);
-    free(P);
     return rc;
 }
 

@@ -44,7 +44,9 @@
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
-/* Feature rows held whole in memory, compactly: 52 bytes a row. */
+/* Feature rows held whole in memory, compactly: 52 bytes a row.  (The
+ * reference implementation; vr-label(1) uses the bounded-memory
+ * vr_label_spill_* below, which gives the same bytes.) */
 struct vr_rows {
     int C;
     char feat[VR_MAXFEAT][VR_NAME_MAX];
@@ -102,6 +104,56 @@ struct vr_label_stats {
  */
 int vr_label_make(struct vr_dataset *d, struct vr_rows *rows,
     const struct vr_label_opts *o, struct vr_label_stats *st);
+
+/*
+ * The same dataset in bounded memory, whatever the length of the input
+ * (market/spill.c).  vr_label_spill_read reads the features stream into
+ * four unlinked temporary files in tmpdir (NULL: P_tmpdir): the rows
+ * (f32 features and time, 40 bytes a row), the closes (f64), the squared
+ * log returns (f64) and the segments (first row, end row);
+ * vr_label_spill_write then makes passes
+ * over them with fixed-size buffers (a fourth file holds 16 bytes a
+ * sample) and writes the dataset stream: exactly the bytes that
+ * vr_label_make and vr_dataset_write would write from the same input and
+ * options.  Memory is a few MB, independent of the rows, T, the horizon
+ * and the lookback; the files never outlive the process (they are
+ * unlinked at creation) and are closed by vr_label_spill_free.
+ */
+struct vr_label_spill {
+    int C;
+    char feat[VR_MAXFEAT][VR_NAME_MAX];
+    char symbol[32];
+    size_t n;           /* rows */
+    size_t nseg;        /* segments */
+    int fd[4];          /* rows, closes, their squared log returns,
+                           segments: the first nfd are open */
+    int nfd;
+    char dir[4096];     /* tmpdir */
+    char msg[256];      /* what failed, when a temporary file gave VR_EIO */
+};
+
+/*
+ * Read a features stream as vr_rows_read does (same checks, same
+ * messages in r->msg) into the temporary files.  VR_EIO with sp->msg set
+ * (and errno) when a temporary file cannot be made or written; any other
+ * error comes from the stream, with r->msg.  Free sp with
+ * vr_label_spill_free whatever this returns.
+ */
+int vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
+    const char *tmpdir);
+/*
+ * Write the dataset of the spilled rows to w, header (with provenance
+ * and self as for vr_writer_header) to trailer, and fill st as
+ * vr_label_make does.  Nothing is written before every pass but the last
+ * has succeeded.  VR_ERANGE (st->msg) as vr_label_make; VR_EIO with
+ * sp->msg set when a temporary file fails, otherwise the first error of
+ * w (its output); VR_ENOMEM.
+ */
+int vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
+    const struct vr_label_opts *o, const msgpack_object *provenance,
+    const char *self, struct vr_label_stats *st);
+/* Close the temporary files (a zeroed sp is fine). */
+void vr_label_spill_free(struct vr_label_spill *sp);
 
 /* The label of a forward move from c0 to c1 (see above). */
 int vr_label_of(double c0, double c1, double up, double down);

@@ -468,6 +468,11 @@ rest_new(struct vr_csrc **out, struct vr_rest_opts *o, bool funding,
     struct rest *s;
 
     *out = NULL;
+    if (strlen(o->base) > 800 || strlen(o->fapi) > 800 ||
+        strlen(o->symbol) > 32) {
+        vr_market_msgf(msg, msgsize, "base URL or symbol too long");
+        return VR_EUSAGE;
+    }
     if (!inited) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
             vr_market_msgf(msg, msgsize, "libcurl: initialisation failed");

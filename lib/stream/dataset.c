@@ -143,7 +143,7 @@ out:
 }
 
 int
-vr_dataset_write(struct vr_writer *w, const struct vr_dataset *d,
+vr_dataset_write_header(struct vr_writer *w, const struct vr_dataset *d,
     const msgpack_object *prov, const char *self)
 {
     msgpack_packer *pk = &w->pk;
@@ -165,6 +165,17 @@ vr_dataset_write(struct vr_writer *w, const struct vr_dataset *d,
         vr_pack_kv_str(pk, "symbol", d->symbol) ||
         vr_pack_kv_i64(pk, "samples", (long long)d->nsamples))
         return w->err ? w->err : (w->err = VR_EIO);
+    return w->err;
+}
+
+int
+vr_dataset_write(struct vr_writer *w, const struct vr_dataset *d,
+    const msgpack_object *prov, const char *self)
+{
+    int rc;
+
+    if ((rc = vr_dataset_write_header(w, d, prov, self)) != VR_OK)
+        return rc;
     for (size_t at = 0; at < d->nrows; at += VR_CHUNK_ROWS) {
         size_t n = d->nrows - at < VR_CHUNK_ROWS ? d->nrows - at : VR_CHUNK_ROWS;
         vr_writer_put(w, "x", VR_DT_F32, d->x + at * (size_t)d->C, n,

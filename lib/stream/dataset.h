@@ -64,6 +64,14 @@ int vr_dataset_read(struct vr_dataset *d, struct vr_reader *r);
  */
 int vr_dataset_write(struct vr_writer *w, const struct vr_dataset *d,
     const msgpack_object *provenance, const char *self);
+/*
+ * Write only the header of d's stream (everything but x, time and the
+ * sample arrays is used; nsamples is the "samples" key), for writers that
+ * then put the row and sample chunks themselves, in that order, and end
+ * with vr_writer_end (as market/label.h's bounded-memory path does).
+ */
+int vr_dataset_write_header(struct vr_writer *w, const struct vr_dataset *d,
+    const msgpack_object *provenance, const char *self);
 /* Copy window s into out (T * C floats). */
 void vr_dataset_window(const struct vr_dataset *d, float *out, size_t s);
 /* Pointer to the first row of window s (T * C contiguous floats). */

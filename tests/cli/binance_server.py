@@ -7,7 +7,10 @@ epoch ms) and a funding dump CSV (calc_time,funding_interval_hours,
 last_funding_rate).  Binds 127.0.0.1 on an ephemeral port and writes the
 port to PORTFILE.  Request number --fail-at (counting all requests from
 1) gets a 429 with Retry-After: 1; request --heavy-at reports a used weight
-of 1150 with a Date header at second 59 of its minute.  Every request is
+of 1150 with a Date header at second 59 of its minute.  Symbols other than
+BTCUSDT misbehave on purpose (all serve BTCUSDT's data): BANUSDT's first
+request gets a 418 (IP ban) with Retry-After: 1, BADUSDT gets a truncated
+klines reply, NANUSDT a "nan" open price in row 6; others are invalid.  Every request is
 logged to stderr as "STATUS PATH?QUERY".  Exits by itself after
 --lifetime seconds.  Standard library only.
 
@@ -112,9 +115,23 @@ def main():
                 self.reply(400, {"code": -1102, "msg": "Mandatory parameter "
                                  "was not sent or malformed."}, headers)
                 return
-            if symbol != "BTCUSDT":
+            if symbol not in ("BTCUSDT", "BANUSDT", "BADUSDT", "NANUSDT"):
                 self.reply(400, {"code": -1121, "msg": "Invalid symbol."},
                            headers)
+                return
+            if symbol == "BANUSDT" and not state.get("banned"):
+                state["banned"] = True
+                self.reply(418, {"code": -1003, "msg": "Way too many "
+                                 "requests; IP banned."},
+                           [("Retry-After", "1")])
+                return
+            if symbol == "BADUSDT" and u.path == "/api/v3/klines":
+                body = b'[[1746372780000,"95505.4","95505.5"'
+                self.send_response_only(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                sys.stderr.write("200 %s (truncated)\n" % self.path)
+                self.wfile.write(body)
                 return
             if u.path == "/api/v3/klines":
                 if q.get("interval") != "1m":
@@ -125,6 +142,8 @@ def main():
                 for t, (o, h, l, c, v) in candles:
                     if t < start or t > end:
                         continue
+                    if symbol == "NANUSDT" and len(out) == 5:
+                        o = float("nan")
                     out.append([t, "%.8f" % o, "%.8f" % h, "%.8f" % l,
                                 "%.8f" % c, "%.8f" % v, t + 59999,
                                 "%.8f" % (v * c), 100, "%.8f" % (v / 2),

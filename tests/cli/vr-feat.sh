@@ -54,4 +54,14 @@ expect 0 "vr-fetch -q -F '$F' '$D/perp-1m-2025-05.csv' | vr-feat -qrt > '$T/perp
 # the pipeline with both neighbours
 expect 0 "vr-fetch -q -S 1 -n 20000 | vr-feat -q | vr-label -q > '$T/ds.vr'"
 expect_err 3 'expected a candles stream' "vr-fetch -q -S 1 -n 2000 | vr-feat -q | vr-feat -q"
+# the man page's EXAMPLES, run as written where their inputs are
+mkdir -p "$T/ex"
+ln -sf "$D/spot-1m-2024.csv" "$D/perp-funding-8h.csv" "$T/ex/"
+vr-fetch -q -S 5 -n 50000 > "$T/ex/candles.vr"
+vr-fetch -q -S 6 -n 500 > "$T/ex/fresh.vr"
+sed -n 's/^\.Dl //p' "$top/man/man1/vr-feat.1" | sed 's/\\-/-/g' > "$T/examples"
+[ "$(wc -l < "$T/examples")" -ge 3 ] && ok || bad "fewer than 3 EXAMPLES"
+while IFS= read -r ex; do
+    expect 0 "cd '$T/ex' && $ex"
+done < "$T/examples"
 finish

@@ -68,8 +68,13 @@ check_same "$T/s5a.vr" "$T/s5b.vr" "-o and stdout"
 
 # the man page's examples
 expect 0 "cd $D && vr-fetch -F perp-funding-8h.csv spot-1m-*.csv perp-1m-2025-05.csv -o $T/candles.vr"
+# with the neighbours, when they are built: synthetic and real candles
 if [ -x "$top/tools/vr-feat" ] && [ -x "$top/tools/vr-label" ]; then
     expect 0 "vr-fetch -S 7 | vr-feat | vr-label > $T/data.vr"
+    expect_err 0 'vr-feat: 387839 minutes in 10 segments' \
+        "vr-fetch -q -F $F $D/spot-1m-*.csv $D/perp-1m-2025-05.csv | vr-feat | vr-label > $T/real.vr"
+    # a failed vr-fetch leaves a stream without trailer: vr-feat rejects it
+    expect_err 3 'vr-feat' "vr-fetch $T/bad.csv | vr-feat > /dev/null"
 fi
 
 # all seven spot files and the perpetual, with the funding dump:
@@ -89,6 +94,10 @@ expect_err 0 '60 minutes, 2022-06-20 00:00:00 .. 2022-06-20 00:59:00' \
     "vr-fetch -s '2022-06-20' -e '2022-06-20 01:00' $D/spot-1m-2022.csv > /dev/null"
 expect_err 0 '10 minutes, 2022-06-15 03:00:00 .. 2022-06-15 03:09:00' \
     "vr-fetch -n 10 $D/spot-1m-2022.csv > /dev/null"
+# standard input
+expect 0 "cat $D/spot-1m-2022.csv | vr-fetch - > $T/stdin.vr"
+expect 0 "vr-fetch $D/spot-1m-2022.csv > $T/file.vr"
+check_same "$T/stdin.vr" "$T/file.vr" "standard input"
 # duplicates are dropped with a warning
 awk 'NR > 1 && NR <= 11 { print } { print }' $D/spot-1m-2023.csv > "$T/dup.csv"
 expect_err 0 'dropped 10 duplicate minutes' "vr-fetch $T/dup.csv > $T/dup.vr"
@@ -115,6 +124,16 @@ if command -v zip >/dev/null 2>&1; then
     # the man page's example, on the archive made above
     expect_err 0 '43199 minutes.*1 segment' \
         "cd $T && vr-fetch -g fill:10 BTCUSDT-1m-2025-*.zip > candles.vr"
+    # funding split into two files (one zipped), given in any order
+    # (split on 2025-05-20, inside the perpetual's month)
+    awk -F, 'NR == 1 || $1 < 1747699200000' $F > "$T/f1.csv"
+    awk -F, 'NR == 1 || $1 >= 1747699200000' $F > "$T/f2.csv"
+    (cd "$T" && zip -q f2.zip f2.csv)
+    expect 0 "vr-fetch -F $T/f2.zip -F $T/f1.csv $D/perp-1m-2025-05.csv > $T/perp2.vr"
+    check_same "$T/perp2.vr" "$T/perp.vr" "funding from two files"
+    expect 0 "vr-fetch -F $T/f2.zip $D/perp-1m-2025-05.csv > $T/perp3.vr"
+    if same_body "$T/perp3.vr" "$T/perp.vr"; then
+        bad "half the funding file gave all the rates"; else ok; fi
     printf 'x' > "$T/empty.txt"
     (cd "$T" && zip -q nocsv.zip empty.txt)
     expect_err 3 'nocsv.zip: no .csv file in the zip' "vr-fetch $T/nocsv.zip"
@@ -157,6 +176,16 @@ if command -v python3 >/dev/null 2>&1; then
     # HTTP errors are system errors (4), with the server's message
     expect_err 4 'HTTP 400: "msg":"Invalid symbol."' \
         "vr-fetch -R -B $URL -y ETHUSDT -s $S -e $E > /dev/null"
+    # a 418 ban is waited out like a 429; a malformed reply is bad data
+    expect_err 0 '1947 minutes' \
+        "vr-fetch -R -B $URL -y BANUSDT -s $S -e $E > $T/ban.vr"
+    check_same "$T/ban.vr" "$T/restref.vr" "after a 418"
+    if grep -q '^418 /' "$T/server.log"; then ok
+    else bad "server never sent its 418"; fi
+    expect_err 3 'klines.*row 1: expected 12 values' \
+        "vr-fetch -R -B $URL -y BADUSDT -s $S -e $E > /dev/null"
+    expect_err 3 "klines.*row 6: bad number 'nan'" \
+        "vr-fetch -R -B $URL -y NANUSDT -s $S -e $E > /dev/null"
     kill "$spid" 2>/dev/null
     wait "$spid" 2>/dev/null
 else

@@ -53,4 +53,24 @@ expect_err 0 '344415 rows in 9 segments' "vr-fetch -q -F '$F' '$D'/spot-1m-*.csv
 # the synthetic market, and live windows of it
 expect 0 "vr-fetch -q -S 1 -n 30000 | vr-feat -q | vr-label -q -H 30 > '$T/synth.ds'"
 expect_err 0 'live +1 ' "vr-fetch -q -S 2 -n 300 | vr-feat -q | vr-label -l -n '$T/synth.ds' -k 1 > '$T/synth.live'"
+# downstream: vr-train reads the dataset, and the model's stored
+# normalisation serves live mode exactly as the dataset's does (the
+# outputs differ only in the one letter of -n's file name: d / m)
+if [ -x "$top/tools/vr-train" ]; then
+    cp "$T/synth.ds" "$T/d.vr"
+    expect 0 "vr-train -q -m mlp -n 1 -t 1 '$T/d.vr' > '$T/m.vr'"
+    vr-fetch -q -S 2 -n 300 | vr-feat -q > "$T/fresh.vr"
+    vr-label -q -l -n "$T/d.vr" "$T/fresh.vr" > "$T/ld.vr"
+    expect 0 "vr-label -q -l -n '$T/m.vr' '$T/fresh.vr' | cmp -l - '$T/ld.vr' | wc -l | grep -qx 1"
+fi
+# the man page's EXAMPLES, run as written where their inputs are
+mkdir -p "$T/ex"
+ln -sf "$D/spot-1m-2024.csv" "$D/perp-funding-8h.csv" "$T/ex/"
+vr-fetch -q -S 5 -n 50000 > "$T/ex/candles.vr"
+vr-fetch -q -S 6 -n 500 > "$T/ex/fresh.vr"
+sed -n 's/^\.Dl //p' "$top/man/man1/vr-label.1" | sed 's/\\-/-/g' > "$T/examples"
+[ "$(wc -l < "$T/examples")" -ge 3 ] && ok || bad "fewer than 3 EXAMPLES"
+while IFS= read -r ex; do
+    expect 0 "cd '$T/ex' && $ex"
+done < "$T/examples"
 finish

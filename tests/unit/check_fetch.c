@@ -22,6 +22,11 @@
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
+/* A check for hot loops: ck_assert reports every passing point to the
+ * forked runner through a pipe, a system call each. */
+#define CHECK(c) do { if (!(c)) ck_abort_msg("%s:%d: %s", __FILE__, \
+    __LINE__, #c); } while (0)
+
 static char tmpdir[64];
 
 static void
@@ -194,8 +199,9 @@ START_TEST(test_parse_f64_exact)
         if (fp == 0)
             buf[--n] = '\0';    /* no dot at all */
         want = strtod(buf, NULL);
-        ck_assert_int_eq(vr_candle_parse_f64(&got, buf, (size_t)n), VR_OK);
-        ck_assert_msg(got == want, "%s: %.17g != %.17g", buf, got, want);
+        CHECK(vr_candle_parse_f64(&got, buf, (size_t)n) == VR_OK);
+        if (got != want)
+            ck_abort_msg("%s: %.17g != %.17g", buf, got, want);
     }
     /* long mantissas and exponents go the slow way, still exact */
     const char *ok[] = {"12345678901234567890.5", "1e-3", "2.5E+4",
@@ -228,6 +234,11 @@ START_TEST(test_parse_time)
     T("2025-01-01 00:00:00", 1735689600000LL);
     T("2025-01-01 00:01", 1735689660000LL);
     T("2021-03-26 03:00:00", 1616727600000LL);
+    T("2025-01-01T00:00:00Z", 1735689600000LL);     /* ISO 8601 */
+    T("2025-01-01T00:00:00+00:00", 1735689600000LL);
+    T("2025-01-01 00:00:00.000", 1735689600000LL);
+    T("2025-01-01 00:00:00.25", 1735689600250LL);
+    T("1735689600000.0", 1735689600000LL);          /* pandas floats */
 #undef T
     ck_assert_int_eq(vr_candle_parse_time(&t, "", 0), VR_EFORMAT);
     ck_assert_int_eq(vr_candle_parse_time(&t, "12a", 3), VR_EFORMAT);
@@ -235,6 +246,11 @@ START_TEST(test_parse_time)
         VR_EFORMAT);
     ck_assert_int_eq(vr_candle_parse_time(&t, "1234567890123456789", 19),
         VR_EFORMAT);
+    const char *bad[] = {"1735689600000.5", "2025-01-01 00:00:00+01:00",
+        "2025-01-01 00:00:00.1x", "2025-01-01 00:00:00Q", ".5", "1.2.0"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        ck_assert_msg(vr_candle_parse_time(&t, bad[i], strlen(bad[i])) ==
+            VR_EFORMAT, "accepted '%s'", bad[i]);
 }
 END_TEST
 
@@ -262,6 +278,10 @@ START_TEST(test_layouts)
         /* Binance futures dump with its header, ms */
         "open_time,open,high,low,close,volume,close_time,quote_volume,count,"
         "taker_buy_volume,taker_buy_quote_volume,ignore\n"
+        "1735689600000,100,101,99,100.5,10,1735689659999,1,2,3,4,0\n"
+        "1735689660000,100.5,102,100,101,11.25,1735689719999,1,2,3,4,0\n"
+        "1735689720000,101,101.5,100.25,101.25,0,1735689779999,1,2,3,4,0\n",
+        /* old Binance futures dump: no header, milliseconds */
         "1735689600000,100,101,99,100.5,10,1735689659999,1,2,3,4,0\n"
         "1735689660000,100.5,102,100,101,11.25,1735689719999,1,2,3,4,0\n"
         "1735689720000,101,101.5,100.25,101.25,0,1735689779999,1,2,3,4,0\n",
@@ -407,6 +427,87 @@ START_TEST(test_zip)
 }
 END_TEST
 
+/* Random mutations of valid files: every outcome is a clean success with
+ * valid candles or VR_EFORMAT naming the file, never a crash (run under
+ * make asan too). */
+START_TEST(test_mutations)
+{
+    static const char *base[] = {
+        "timestamp,open,high,low,close,volume\n"
+        "2025-01-01 00:00:00,100,101,99,100.5,10\n"
+        "2025-01-01 00:01:00,100.5,102,100,101,11.25\n"
+        "2025-01-01 00:03:00,101,101.5,100.25,101.25,0\n",
+        "1735689600000000,100,101,99,100.5,10,1735689659999999,1,2,3,4,0\n"
+        "1735689660000000,100.5,102,100,101,11.25,1735689719999999,1,2,3,4,0\n"
+        "1735689660000000,100.5,102,100,101,11.25,1735689719999999,1,2,3,4,0\n",
+    };
+    static const char alphabet[] = "0123456789,,\n\r\"-.eE+ :aN\x00\xff";
+    struct vr_rng rng;
+    long iters = vr_test_iters(500);
+    char text[512];
+    long nok = 0;
+
+    vr_rng_seed(&rng, vr_test_seed());
+    for (long it = 0; it < iters; it++) {
+        const char *b = base[it % 2];
+        size_t len = strlen(b);
+        struct vr_fetch fx = {0};
+        struct rows r;
+        const char *p;
+        FILE *f;
+        int rc;
+
+        memcpy(text, b, len);
+        for (int k = 0, nm = 1 + (int)vr_rng_below(&rng, 3); k < nm; k++)
+            text[vr_rng_below(&rng, len)] =
+                alphabet[vr_rng_below(&rng, sizeof(alphabet) - 1)];
+        p = put("mut.csv", "");
+        ck_assert_ptr_nonnull(f = fopen(p, "wb"));
+        fwrite(text, 1, len, f);
+        fclose(f);
+        fx.gap = (enum vr_gap)(it % 3);
+        fx.max_fill = 2;
+        rc = fetch1(&r, &fx, p);
+        ck_assert_msg(rc == VR_OK || rc == VR_EFORMAT, "rc %d", rc);
+        if (rc == VR_EFORMAT) {
+            ck_assert_msg(strncmp(fx.msg, p, strlen(p)) == 0, "%s", fx.msg);
+            continue;
+        }
+        nok++;
+        for (size_t i = 0; i < r.n; i++) {
+            CHECK(r.low[i] > 0 && r.low[i] <= r.high[i]);
+            CHECK(r.open[i] >= r.low[i] && r.open[i] <= r.high[i]);
+            CHECK(r.close[i] >= r.low[i] && r.close[i] <= r.high[i]);
+            CHECK(r.volume[i] >= 0);
+            CHECK(r.time[i] % 60000 == 0);
+            if (i > 0)
+                CHECK(r.time[i] > r.time[i - 1]);
+        }
+        rows_free(&r);
+    }
+    /* some mutations are harmless (a digit for a digit) */
+    ck_assert_int_gt(nok, 0);
+}
+END_TEST
+
+/* An unterminated quote does not buffer the rest of a huge file. */
+START_TEST(test_runaway_field)
+{
+    size_t n = 3u << 20;
+    char *text = malloc(n + 64);
+    struct vr_fetch fx = {0};
+    struct rows r;
+
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, "timestamp,open,high,low,close,volume\n\"");
+    memset(text + strlen(text), 'a', n);
+    text[n] = '\0';
+    ck_assert_int_eq(fetch1(&r, &fx, put("runaway.csv", text)), VR_EFORMAT);
+    ck_assert_msg(strstr(fx.msg, "unterminated quote") != NULL, "%s", fx.msg);
+    free(text);
+}
+END_TEST
+
 /* ---- merge, duplicates, gaps ---- */
 
 static const char *
@@ -535,6 +636,114 @@ START_TEST(test_funding_join)
 }
 END_TEST
 
+/* A candles stream read back as a source keeps its rows, funding and
+ * segments (what -r relies on). */
+START_TEST(test_stream_source)
+{
+    int a[] = {0, 1, 2, 5, 6}, b[] = {8, 9};
+    const char *paths[2];
+    char ftext[128], out[300], msg[512];
+    struct vr_fetch fx = {0}, fy = {0};
+    struct vr_csrc *src[2], *fund, *ss;
+    struct vr_writer w;
+    struct rows r1, r2;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    paths[0] = minutes_csv("sa.csv", a, 5);
+    paths[1] = minutes_csv("sb.csv", b, 2);
+    snprintf(ftext, sizeof(ftext), "%lld,8,0.0002\n",
+        1735689600000LL + 6 * 60000);
+    const char *fp = put("sf.csv", ftext);
+    /* written to a file as vr-fetch -o would */
+    snprintf(out, sizeof(out), "%s/s.vr", tmpdir);
+    ck_assert_int_eq(vr_csvsrc_new(&src[0], paths[0], msg, sizeof(msg)), 0);
+    ck_assert_int_eq(vr_csvsrc_new(&src[1], paths[1], msg, sizeof(msg)), 0);
+    ck_assert_int_eq(vr_fundsrc_new(&fund, fp, msg, sizeof(msg)), 0);
+    fx.src = src;
+    fx.nsrc = 2;
+    fx.funding = fund;
+    ck_assert_ptr_nonnull(f = fopen(out, "wb"));
+    vr_writer_init(&w, f);
+    vr_candles_header(&w, "BTCUSDT", "test", "check");
+    ck_assert_int_eq(vr_fetch_run(&fx, &w), VR_OK);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(fx.segments, 3);
+    vr_csrc_free(src[0]);
+    vr_csrc_free(src[1]);
+    vr_csrc_free(fund);
+
+    /* through the stream source, with a funding file that must not
+     * overwrite the stream's own rates */
+    ck_assert_int_eq(vr_streamsrc_new(&ss, out, msg, sizeof(msg)), VR_OK);
+    fp = put("sf2.csv", "0,8,0.0009\n");
+    ck_assert_int_eq(vr_fundsrc_new(&fund, fp, msg, sizeof(msg)), 0);
+    fy.src = &ss;
+    fy.nsrc = 1;
+    fy.funding = fund;
+    f = open_memstream(&buf, &len);
+    vr_writer_init(&w, f);
+    vr_candles_header(&w, "BTCUSDT", "test", "check");
+    ck_assert_int_eq(vr_fetch_run(&fy, &w), VR_OK);
+    fclose(f);
+    vr_csrc_free(ss);
+    vr_csrc_free(fund);
+    rows_read(&r2, buf, len);
+    free(buf);
+    buf = NULL;
+
+    ck_assert_ptr_nonnull(f = fopen(out, "rb"));
+    fseek(f, 0, SEEK_END);
+    len = (size_t)ftell(f);
+    rewind(f);
+    ck_assert_ptr_nonnull(buf = malloc(len));
+    ck_assert_uint_eq(fread(buf, 1, len, f), len);
+    fclose(f);
+    rows_read(&r1, buf, len);
+    free(buf);
+
+    ck_assert_uint_eq(r1.n, 7);
+    ck_assert_uint_eq(r2.n, 7);
+    ck_assert_int_eq(fy.segments, 3);
+    for (size_t i = 0; i < r1.n; i++) {
+        ck_assert_int_eq(r1.time[i], r2.time[i]);
+        ck_assert_int_eq(r1.seg[i], r2.seg[i]);
+        ck_assert(r1.close[i] == r2.close[i]);
+        /* NaN where the first run had none: the join fills those */
+        if (isnan(r1.funding[i]))
+            ck_assert(r2.funding[i] == 0.0009);
+        else
+            ck_assert(r2.funding[i] == r1.funding[i]);
+    }
+    ck_assert(r1.funding[4] == 0.0002);     /* minute 6 */
+    ck_assert(isnan(r1.funding[3]));        /* minute 5 */
+    rows_free(&r1);
+    rows_free(&r2);
+
+    /* a truncated stream is an error, not a shorter history */
+    {
+        char tr[300];
+        FILE *g;
+        snprintf(tr, sizeof(tr), "%s/t.vr", tmpdir);
+        ck_assert_ptr_nonnull(f = fopen(out, "rb"));
+        ck_assert_ptr_nonnull(g = fopen(tr, "wb"));
+        for (int ch, k = 0; (ch = fgetc(f)) != EOF && k < 300; k++)
+            fputc(ch, g);
+        fclose(f);
+        fclose(g);
+        ck_assert_int_eq(vr_streamsrc_new(&ss, tr, msg, sizeof(msg)), 0);
+        struct vr_candle c;
+        int rc;
+        while ((rc = vr_csrc_next(ss, &c)) == 1)
+            ;
+        ck_assert_int_eq(rc, VR_EFORMAT);
+        ck_assert_msg(strstr(ss->msg, "t.vr: ") != NULL, "%s", ss->msg);
+        vr_csrc_free(ss);
+    }
+}
+END_TEST
+
 /* ---- synthetic market ---- */
 
 static char *
@@ -572,14 +781,14 @@ START_TEST(test_synth_deterministic)
     rows_read(&r, a, la);
     ck_assert_uint_eq(r.n, 100000);
     for (size_t i = 0; i < r.n; i++) {
-        ck_assert_int_eq(r.time[i], 1704067200000LL + (int64_t)i * 60000);
-        ck_assert(r.low[i] > 0 && r.low[i] <= r.open[i] &&
+        CHECK(r.time[i] == 1704067200000LL + (int64_t)i * 60000);
+        CHECK(r.low[i] > 0 && r.low[i] <= r.open[i] &&
             r.low[i] <= r.close[i] && r.high[i] >= r.open[i] &&
             r.high[i] >= r.close[i] && r.volume[i] > 0);
-        ck_assert(isfinite(r.funding[i]) && fabs(r.funding[i]) < 0.01);
-        ck_assert_int_eq(r.seg[i], 0);
+        CHECK(isfinite(r.funding[i]) && fabs(r.funding[i]) < 0.01);
+        CHECK(r.seg[i] == 0);
         if (i > 0)
-            ck_assert(r.open[i] == r.close[i - 1]);
+            CHECK(r.open[i] == r.close[i - 1]);
     }
     rows_free(&r);
     free(a);
@@ -608,12 +817,12 @@ START_TEST(test_synth_label_rate)
         double prevf = NAN;
         ck_assert_int_eq(vr_synth_new(&s, seed, 1704067200000LL, n), VR_OK);
         for (int64_t i = 0; i < n; i++) {
-            ck_assert_int_eq(vr_csrc_next(s, &c), 1);
+            CHECK(vr_csrc_next(s, &c) == 1);
             close[i] = c.close;
             regimes[vr_synth_regime(s)]++;
             if (c.funding != prevf) {
                 /* funding changes only at 00, 08, 16 UTC */
-                ck_assert_int_eq(c.time % (8 * 3600000LL), 0);
+                CHECK(c.time % (8 * 3600000LL) == 0);
                 fund_changes++;
             }
             prevf = c.funding;
@@ -716,8 +925,10 @@ START_TEST(test_real_perp_funding)
     for (size_t i = 0, k = 0; i < r.n; i++) {
         while (k + 1 < (size_t)nf && ft[k + 1] <= r.time[i])
             k++;
-        ck_assert(ft[k] <= r.time[i]);
-        ck_assert_msg(r.funding[i] == fr[k], "row %zu", i);
+        CHECK(ft[k] <= r.time[i]);
+        if (r.funding[i] != fr[k])
+            ck_abort_msg("row %zu: funding %g, want %g", i, r.funding[i],
+                fr[k]);
     }
     rows_free(&r);
 }
@@ -734,14 +945,18 @@ suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("files");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    /* in the runner, so the directory goes even when a test fails */
+    tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_layouts);
     tcase_add_test(tc, test_bad_lines);
     tcase_add_test(tc, test_missing_file);
     tcase_add_test(tc, test_zip);
+    tcase_add_test(tc, test_mutations);
+    tcase_add_test(tc, test_runaway_field);
     tcase_add_test(tc, test_duplicates_and_merge);
     tcase_add_test(tc, test_gap_policies);
     tcase_add_test(tc, test_funding_join);
+    tcase_add_test(tc, test_stream_source);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("synth");

@@ -1,0 +1,443 @@
+/*
+ * msm.c: Pippenger multi-scalar multiplication in G1 and G2, see msm.h.
+ *
+ * This file holds the group-independent half: scratch layout, scalar
+ * recoding (canonical form, negation, bit lengths, groups, signed
+ * digits) and the choice of window.  The group half (sorting points into
+ * buckets, batched affine additions, bucket and window sums) is written
+ * once in msm.inc and instantiated below for G1 over Fp and G2 over Fp2,
+ * the way blst instantiates its Pippenger for E1 and E2 with macros.
+ *
+ * Shapes for a run on n points, split into groups of m points each:
+ *   k     (n, 4)   canonical scalars, possibly negated (uint64 limbs)
+ *   bl    (n)      bit length of k, 0 = skip (zero scalar or base at inf)
+ *   neg   (n)      1 if k was replaced by r - k
+ *   idx   (n)      point indices, grouped: group g at [goff[g], +m_g)
+ *   dig   (W, m)   signed digits of the current group, sign includes neg
+ *   ws    (W, P)   Jacobian sum of window w over part p of the points
+ *   per thread:    buckets, sort counters, a sorted block of points and
+ *                  the batch of pending additions
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vr.h"
+#include "base/par.h"
+#include "curve/msm.h"
+
+#define NGROUP 6
+static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
+#define GROUP_MERGE_MIN 256     /* smaller groups join the next one up */
+#define PAR_MIN_ADDS 8192       /* groups with fewer point additions
+                                   (points x windows) run on one thread */
+#define PAR_MIN_PREP 16384      /* so does scalar preparation below this */
+
+#define CMAX 16                 /* widest window: 2^15 buckets */
+#define SUB_LOG2 14             /* points sorted per block */
+#define BATCH 1024              /* additions sharing one inversion */
+#define ALIGN 64
+#define SEG 64                  /* bucket segments summed side by side */
+#define SEG_MIN_NB 1024         /* from this many buckets (c >= 11) */
+
+/* -- scalar recoding ----------------------------------------------------- */
+
+/* (r - 1) / 2: scalars above it are negated. */
+static const uint64_t half_r[4] = {
+    0xa1f0fac9f8000000ULL, 0x9419f4243cdcb848ULL,
+    0xdc2822db40c0ac2eULL, 0x183227397098d014ULL
+};
+
+static int
+windows(int bits, int c)
+{
+    // Digits in (-2^(c-1), 2^(c-1)]: the top window takes at most c-1 bits
+    // of k plus a carry, so ceil((bits+1)/c) windows never carry out.
+    return (bits + c) / c;
+}
+
+/*
+ * Window width for m points of at most `bits` bits: minimize
+ *   W(c) * (m * A + 2^(c-1) * R),
+ * A ~ 8 multiplications per batched affine addition (with the sort), and
+ * R ~ 27 per bucket in the running sum (a mixed and a Jacobian addition).
+ */
+static int
+choose_c(size_t m, int bits)
+{
+    double best = 0;
+    int bc = 1;
+
+    for (int c = 1; c <= CMAX; c++) {
+        double cost = (double)windows(bits, c) *
+            ((double)m * 8.0 + (double)((size_t)1 << (c - 1)) * 27.0);
+        if (c == 1 || cost < best) {
+            best = cost;
+            bc = c;
+        }
+    }
+    return bc;
+}
+
+static int
+bitlen(const uint64_t k[4])
+{
+    for (int i = 3; i >= 0; i--)
+        if (k[i])
+            return 64 * i + 64 - __builtin_clzll(k[i]);
+    return 0;
+}
+
+static int
+greater(const uint64_t a[4], const uint64_t b[4])
+{
+    for (int i = 3; i >= 0; i--)
+        if (a[i] != b[i])
+            return a[i] > b[i];
+    return 0;
+}
+
+static int
+group_of(int bits)
+{
+    int g = 0;
+
+    while (bits > group_bits[g])
+        g++;
+    return g;
+}
+
+/* Bits [o, o + c) of k, o < 256. */
+static uint32_t
+extract(const uint64_t k[4], int o, int c)
+{
+    int limb = o >> 6, sh = o & 63;
+    uint64_t v = k[limb] >> sh;
+
+    if (sh + c > 64 && limb < 3)
+        v |= k[limb + 1] << (64 - sh);
+    return (uint32_t)(v & (((uint64_t)1 << c) - 1));
+}
+
+/* -- scratch layout -------------------------------------------------------- */
+
+struct pair_hdr {               /* the size of one pending addition's record */
+    void *dst;
+    const void *p, *q;
+    int32_t kind, slot;
+};
+
+struct layout {
+    int T;                      /* threads */
+    int c_cap;                  /* widest window any group may use */
+    size_t dig_cap;             /* digits (int32) the buffer holds */
+    size_t sub;                 /* points per sorted block */
+    size_t k, bl, neg, idx, dig, ws;    /* offsets */
+    size_t thr, thr_stride;     /* per-thread areas */
+    size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
+        t_num, t_den, t_pre, t_seg;     /* offsets inside a thread area */
+    size_t total;
+};
+
+static size_t
+round_up(size_t x)
+{
+    return (x + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+/* *off = current end; end += size (rounded). */
+static void
+place(size_t *off, size_t *end, size_t size)
+{
+    *off = *end;
+    *end += round_up(size);
+}
+
+static int
+layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
+    size_t jac)
+{
+    size_t end = 0, nb, e;
+
+    if (n > VR_MSM_MAX_N || sizeof(size_t) < 8)
+        return VR_ERANGE;
+    if (T < 1)
+        T = 1;
+    if (T > VR_PAR_MAX)
+        T = VR_PAR_MAX;
+    memset(L, 0, sizeof(*L));
+    L->T = T;
+    L->c_cap = 1;
+    for (int bits = 1; bits <= 254; bits++) {
+        int c = choose_c(n, bits);
+        size_t d = n * (size_t)windows(bits, c);
+        if (c > L->c_cap)
+            L->c_cap = c;
+        if (d > L->dig_cap)
+            L->dig_cap = d;
+    }
+    L->sub = n < ((size_t)1 << SUB_LOG2) ? n : (size_t)1 << SUB_LOG2;
+    if (L->sub == 0)
+        L->sub = 1;
+    nb = (size_t)1 << (L->c_cap - 1);
+    place(&L->k, &end, n * 4 * sizeof(uint64_t));
+    place(&L->bl, &end, n);
+    place(&L->neg, &end, n);
+    place(&L->idx, &end, n * sizeof(uint32_t));
+    place(&L->dig, &end, L->dig_cap * sizeof(int32_t));
+    place(&L->ws, &end, (size_t)255 * (size_t)T * jac);
+    // One thread's area.
+    e = 0;
+    place(&L->t_bk, &e, nb * aff);
+    place(&L->t_occ, &e, nb);
+    place(&L->t_cnt, &e, nb * sizeof(uint32_t));
+    place(&L->t_start, &e, nb * sizeof(uint32_t));
+    place(&L->t_fill, &e, nb * sizeof(uint32_t));
+    place(&L->t_act, &e, nb * sizeof(uint32_t));
+    place(&L->t_ne, &e, nb * sizeof(uint32_t));
+    place(&L->t_buf, &e, L->sub * aff);
+    place(&L->t_pr, &e, BATCH * sizeof(struct pair_hdr));
+    place(&L->t_num, &e, BATCH * fsz);
+    place(&L->t_den, &e, BATCH * fsz);
+    place(&L->t_pre, &e, BATCH * fsz);
+    place(&L->t_seg, &e, 2 * SEG * aff);
+    L->thr_stride = e;
+    place(&L->thr, &end, (size_t)T * e);
+    L->total = end + ALIGN;     /* slack to align the caller's pointer */
+    return VR_OK;
+}
+
+/* -- the shared run state ---------------------------------------------------- */
+
+struct run {
+    struct layout L;
+    unsigned char *base;        /* scratch, aligned */
+    uint64_t (*k)[4];
+    uint8_t *bl, *neg;
+    uint32_t *idx;
+    int32_t *dig;
+    const vr_fr *scalars;
+    const void *bases;
+    int (*base_inf)(const void *bases, size_t i);
+    size_t n;
+    // The current group.
+    const uint32_t *gidx;       /* its point indices */
+    size_t m;
+    int bits, c, W, P;
+    atomic_int next_task;
+};
+
+static void
+prep_kernel(void *arg, int tid, int nt)
+{
+    struct run *R = arg;
+    size_t lo, hi;
+
+    vr_par_range(&lo, &hi, R->n, tid, nt);
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t *k = R->k[i];
+
+        R->neg[i] = 0;
+        vr_fr_to_canonical(k, &R->scalars[i]);
+        if (R->base_inf(R->bases, i)) {
+            R->bl[i] = 0;
+            continue;
+        }
+        if (greater(k, half_r)) {
+            vr_fr t;
+            vr_fr_neg(&t, &R->scalars[i]);
+            vr_fr_to_canonical(k, &t);
+            R->neg[i] = 1;
+        }
+        R->bl[i] = (uint8_t)bitlen(k);
+    }
+}
+
+/* Digits of the current group's points [lo, hi) into dig (W, m). */
+static void
+recode(struct run *R, size_t lo, size_t hi)
+{
+    int c = R->c, W = R->W;
+    int32_t halfc = (int32_t)1 << (c - 1), full = (int32_t)1 << c;
+
+    for (size_t pos = lo; pos < hi; pos++) {
+        uint32_t i = R->gidx[pos];
+        const uint64_t *k = R->k[i];
+        int32_t carry = 0, sgn = R->neg[i] ? -1 : 1;
+
+        for (int w = 0; w < W; w++) {
+            int32_t d = (int32_t)extract(k, w * c, c) + carry;
+            carry = d > halfc;
+            d -= carry * full;
+            R->dig[(size_t)w * R->m + pos] = sgn * d;
+        }
+        VR_ASSERT(carry == 0);
+    }
+}
+
+/*
+ * Group the points: returns the number of groups, with gm[g] points and
+ * gbits[g] bits at idx[goff[g] ..].  Groups smaller than GROUP_MERGE_MIN
+ * join the next nonempty group up (one more Pippenger run costs more
+ * than a few extra windows for them).
+ */
+static int
+make_groups(struct run *R, size_t gm[NGROUP], size_t goff[NGROUP],
+    int gbits[NGROUP])
+{
+    size_t cnt[NGROUP] = {0}, fill[NGROUP];
+    int maxb[NGROUP] = {0}, to[NGROUP];
+    int ng = 0;
+
+    for (size_t i = 0; i < R->n; i++) {
+        int b = R->bl[i];
+        if (b == 0)
+            continue;
+        int g = group_of(b);
+        cnt[g]++;
+        if (b > maxb[g])
+            maxb[g] = b;
+    }
+    // to[g]: the group g's points join.
+    for (int g = NGROUP - 1; g >= 0; g--) {
+        to[g] = g;
+        if (cnt[g] == 0 || cnt[g] >= GROUP_MERGE_MIN)
+            continue;
+        for (int h = g + 1; h < NGROUP; h++)
+            if (cnt[h] > 0) {
+                to[g] = to[h];
+                break;
+            }
+    }
+    for (int g = 0; g < NGROUP; g++)
+        if (to[g] != g) {
+            cnt[to[g]] += cnt[g];
+            cnt[g] = 0;
+            if (maxb[g] > maxb[to[g]])
+                maxb[to[g]] = maxb[g];
+        }
+    size_t off = 0;
+    for (int g = 0; g < NGROUP; g++) {
+        goff[g] = fill[g] = off;
+        off += cnt[g];
+    }
+    for (size_t i = 0; i < R->n; i++)
+        if (R->bl[i] != 0) {
+            int g = to[group_of(R->bl[i])];
+            R->idx[fill[g]++] = (uint32_t)i;
+        }
+    for (int g = 0; g < NGROUP; g++)
+        if (cnt[g] > 0) {
+            gm[ng] = cnt[g];
+            goff[ng] = goff[g];
+            gbits[ng] = maxb[g];
+            ng++;
+        }
+    return ng;
+}
+
+/* Window and split for the current group. */
+static void
+plan_group(struct run *R, int T)
+{
+    int c = choose_c(R->m, R->bits);
+
+    if (c > R->L.c_cap || R->m * (size_t)windows(R->bits, c) > R->L.dig_cap)
+        c = choose_c(R->n, R->bits);    /* fits: m <= n */
+    R->c = c;
+    R->W = windows(R->bits, c);
+    // Split the points as well as the windows when the windows alone do
+    // not share out evenly among the threads.
+    R->P = (T > 1 && R->W % T != 0 && R->W < 4 * T) ? T : 1;
+}
+
+static int
+setup(struct run *R, void *scratch, const void *bases,
+    int (*base_inf)(const void *, size_t), const vr_fr *scalars, size_t n,
+    int nthreads, size_t aff, size_t fsz, size_t jac)
+{
+    int rc;
+
+    if ((rc = layout_init(&R->L, n, nthreads, aff, fsz, jac)) != VR_OK)
+        return rc;
+    R->base = (unsigned char *)(((uintptr_t)scratch + ALIGN - 1) &
+        ~(uintptr_t)(ALIGN - 1));
+    R->k = (uint64_t (*)[4])(R->base + R->L.k);
+    R->bl = R->base + R->L.bl;
+    R->neg = R->base + R->L.neg;
+    R->idx = (uint32_t *)(R->base + R->L.idx);
+    R->dig = (int32_t *)(R->base + R->L.dig);
+    R->scalars = scalars;
+    R->bases = bases;
+    R->base_inf = base_inf;
+    R->n = n;
+    return VR_OK;
+}
+
+/* -- G1 ------------------------------------------------------------------- */
+
+#define T_AFF vr_g1_affine
+#define T_JAC vr_g1
+#define T_F vr_fp
+#define F_(op) vr_fp_##op
+#define J_(op) vr_g1_##op
+#define NAME(x) g1_##x
+#include "curve/msm.inc"
+#undef T_AFF
+#undef T_JAC
+#undef T_F
+#undef F_
+#undef J_
+#undef NAME
+
+/* -- G2 ------------------------------------------------------------------- */
+
+#define T_AFF vr_g2_affine
+#define T_JAC vr_g2
+#define T_F vr_fp2
+#define F_(op) vr_fp2_##op
+#define J_(op) vr_g2_##op
+#define NAME(x) g2_##x
+#include "curve/msm.inc"
+#undef T_AFF
+#undef T_JAC
+#undef T_F
+#undef F_
+#undef J_
+#undef NAME
+
+size_t
+vr_g1_msm_scratch_size(size_t n, int nthreads)
+{
+    struct layout L;
+
+    if (layout_init(&L, n, nthreads, sizeof(vr_g1_affine), sizeof(vr_fp),
+        sizeof(vr_g1)) != VR_OK)
+        return 0;
+    return L.total;
+}
+
+size_t
+vr_g2_msm_scratch_size(size_t n, int nthreads)
+{
+    struct layout L;
+
+    if (layout_init(&L, n, nthreads, sizeof(vr_g2_affine), sizeof(vr_fp2),
+        sizeof(vr_g2)) != VR_OK)
+        return 0;
+    return L.total;
+}
+
+int
+vr_g1_msm(vr_g1 *out, void *scratch, const vr_g1_affine *bases,
+    const vr_fr *scalars, size_t n, int nthreads)
+{
+    return g1_msm(out, scratch, bases, scalars, n, nthreads);
+}
+
+int
+vr_g2_msm(vr_g2 *out, void *scratch, const vr_g2_affine *bases,
+    const vr_fr *scalars, size_t n, int nthreads)
+{
+    return g2_msm(out, scratch, bases, scalars, n, nthreads);
+}
