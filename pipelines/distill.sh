@@ -2,7 +2,7 @@
 # pipelines/distill.sh: the distillation experiment of vr-distill(1) on
 # the synthetic market, printing one table a section on stdout:
 #   reliability  polynomial students from scratch, the fixes off (-r 0
-#                -c 0 -g 0) and on (the defaults)
+#                -c 0 -g 0 -z 0) and on (the defaults)
 #   variants     scratch, hard, soft, combined, zk (swish3 student)
 #   acts         every activation, variant zk, and learnable coefficients
 #   curriculum   ReLU MLP -> cubic / swish3 one layer at a time at lr 1e-4
@@ -68,7 +68,7 @@ for s in $sections; do
         hdr "reliability: from scratch, fixes off then on"
         for a in sq cubic swish3 cheb:tanh:5; do
             n=$(echo "$a" | tr ':' '_')
-            run "rel-off-$n" -V scratch -a "$a" -r 0 -c 0 -g 0
+            run "rel-off-$n" -V scratch -a "$a" -r 0 -c 0 -g 0 -z 0
             run "rel-on-$n" -V scratch -a "$a"
         done
         run rel-relu -V scratch -a relu ;;
