@@ -15,6 +15,8 @@ static const struct {
     /* ../shared/reference/nn/reference.py polyfit_coeffs, on [-4, 4] */
     {"relu3", 4, {0.3750374775022494, 0.5, 0.11717578593632846, 0.0}},
     {"swish3", 4, {0.1449611556440952, 0.5, 0.12602002452152328, 0.0}},
+    /* (x + sqrt(x^2 + eps)) / 2 to degree 3 at 0, eps = 1 (nn/poly.h) */
+    {"srelu3", 4, {0.5, 0.5, 0.25, 0.0}},
 };
 
 int

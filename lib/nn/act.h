@@ -10,7 +10,9 @@
  *
  * Known names: "identity", "relu", "sq" (x^2), "cubic" (x + 0.1 x^3),
  * "relu3" and "swish3" (degree-3 least-squares fits of ReLU and of
- * x sigmoid(x) on [-4, 4], coefficients from the reference).
+ * x sigmoid(x) on [-4, 4], coefficients from the reference), "srelu3"
+ * (degree-3 Taylor form of (x + sqrt(x^2 + 1)) / 2 at 0: 1/2 + x/2 +
+ * x^2/4).  nn/poly.h makes fits of any degree up to VR_ACT_MAXDEG.
  */
 #ifndef VR_NN_ACT_H
 #define VR_NN_ACT_H
@@ -18,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define VR_ACT_MAXDEG 3
+#define VR_ACT_MAXDEG 8         /* = vr-quant's VR_QACT_MAXDEG */
 #define VR_ACT_NAMEMAX 16
 
 enum vr_act_kind { VR_ACT_IDENTITY, VR_ACT_RELU, VR_ACT_POLY };

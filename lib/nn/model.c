@@ -162,6 +162,14 @@ vr_model_write(struct vr_writer *w, const struct vr_model *m,
     const struct vr_model_extra *x, const msgpack_object *prov,
     const char *self)
 {
+    return vr_model_write_kv(w, m, x, prov, self, 0, NULL, NULL);
+}
+
+int
+vr_model_write_kv(struct vr_writer *w, const struct vr_model *m,
+    const struct vr_model_extra *x, const msgpack_object *prov,
+    const char *self, int nkv, vr_model_pack_fn *pack, const void *ctx)
+{
     msgpack_packer *pk = &w->pk;
     const char *feat[VR_MAXFEAT], *acts[VR_MLP_MAXL];
     double dims[VR_MODEL_MAXDIMS];
@@ -178,7 +186,7 @@ vr_model_write(struct vr_writer *w, const struct vr_model *m,
         for (int s = 0; s < VR_NSPLIT; s++)
             nmet += x->metrics[s] != NULL;
     if ((rc = vr_writer_header(w, "model", prov, self, 17 + (x != NULL &&
-        x->opts != NULL))) != VR_OK)
+        x->opts != NULL) + (pack != NULL ? nkv : 0))) != VR_OK)
         return rc;
     if (vr_pack_kv_str(pk, "arch", vr_model_arch_name(m)) ||
         vr_pack_kv_f64s(pk, "dims", dims, (size_t)m->ndims) ||
@@ -211,6 +219,8 @@ vr_model_write(struct vr_writer *w, const struct vr_model *m,
             goto fail;
     if (x != NULL && x->opts != NULL && (vr_pack_str(pk, "train") ||
         pack_train(pk, x->opts, x->best_epoch)))
+        goto fail;
+    if (pack != NULL && pack(pk, ctx))
         goto fail;
     for (int k = 0; k < m->nparam; k++) {
         const struct vr_param *p = &m->param[k];

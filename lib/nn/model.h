@@ -94,6 +94,14 @@ void vr_model_free(struct vr_model *m);
 int vr_model_write(struct vr_writer *w, const struct vr_model *m,
     const struct vr_model_extra *x, const msgpack_object *provenance,
     const char *self);
+/* Callback that packs more header entries (exactly as many as promised)
+ * and returns 0, or -1 on a write error. */
+typedef int vr_model_pack_fn(msgpack_packer *pk, const void *ctx);
+/* vr_model_write with nkv more header entries packed by pack(pk, ctx)
+ * (a later tool's record, e.g. vr-distill's "distill" map). */
+int vr_model_write_kv(struct vr_writer *w, const struct vr_model *m,
+    const struct vr_model_extra *x, const msgpack_object *provenance,
+    const char *self, int nkv, vr_model_pack_fn *pack, const void *ctx);
 /*
  * Read a "model" stream opened on r: header checked (arch, dims, acts,
  * input contract), every parameter present once with its shape, finite.
