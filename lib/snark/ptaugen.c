@@ -562,18 +562,29 @@ out:
 int
 vr_ptau_new(FILE *f, uint32_t power, bool prepared, int nthreads)
 {
-    vr_fr sec[6];
+    vr_fr sec[6], t;
     int rc = VR_OK;
 
+    if (power < 1 || power > VR_PTAU_MAXPOWER)
+        return VR_ERANGE;
     for (int i = 0; i < 6 && rc == VR_OK; i++) {
+        bool bad;
         do {
             rc = vr_fr_random(&sec[i]);
-        } while (rc == VR_OK && vr_fr_is_zero(&sec[i]));
+            bad = vr_fr_is_zero(&sec[i]);
+            if (i == 0 && rc == VR_OK && !bad) {
+                // tau in the domain of size 2^(power+1): redraw
+                // (probability 2^(power+1) / r).
+                t = sec[0];
+                for (uint32_t j = 0; j <= power; j++)
+                    vr_fr_sqr(&t, &t);
+                bad = vr_fr_is_one(&t);
+            }
+        } while (rc == VR_OK && bad);
     }
     if (rc == VR_OK)
         rc = vr_ptau_new_toxic(f, power, prepared, sec, nthreads);
-    if (rc == VR_ERANGE && power >= 1 && power <= VR_PTAU_MAXPOWER)
-        rc = VR_EIO;    /* tau in the domain: probability 2^-226 */
     vr_memzero_explicit(sec, sizeof(sec));
+    vr_memzero_explicit(&t, sizeof(t));
     return rc;
 }
