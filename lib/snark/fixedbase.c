@@ -70,17 +70,18 @@ vr_snark_lagrange_at(vr_fr *L, vr_fr *tmp, size_t m, int k, const vr_fr *tau)
 
 /*
  * Fixed-base scalar multiplication for the setup, k G for many secret k:
- * a table T[j][d] = d 16^j G (j < 64, d < 16, T[j][0] = O as (0, 0)), and
- * k G = sum_j T[j][k_j] over the 4-bit digits k_j of k.  Each digit's
- * entry is read by scanning the whole row with masked moves, and the sum
- * uses the complete constant-time mixed addition, so the time does not
- * depend on k: 64 additions instead of vr_g1_mul's 254 doublings and 64
- * additions.  The results go to affine with one batched inversion after
- * randomising the projective coordinates, (X, Y, Z) -> (l^2 X, l^3 Y,
- * l Z) with a fresh random l, so the variable-time inversion sees only a
- * random value.
+ * k in signed 5-bit digits, k = sum_j d_j 32^j with d_j in [-16, 16)
+ * (j < 51) and a final carry d_51 in {0, 1}; a table T[j][e-1] = e 32^j G
+ * (j < 52, 1 <= e <= 16), and k G = sum_j sign(d_j) T[j][|d_j|-1].  Each
+ * digit's entry is read by scanning the whole row with masked moves (the
+ * sign by a masked negation, a zero digit by a masked infinity), and the
+ * sums use constant-time additions, so the time does not depend on k:
+ * 52 additions instead of vr_g1_mul's doublings and additions.  The
+ * results go to affine with one batched inversion after randomising the
+ * projective coordinates, (X, Y, Z) -> (l^2 X, l^3 Y, l Z) with a fresh
+ * random l, so the variable-time inversion sees only a random value.
  */
-#define FB_ROWS 64
+#define FB_ROWS 52
 #define FB_COLS 16
 
 struct fb_ctx {
@@ -104,11 +105,11 @@ eq4(uint64_t a, uint64_t b)
  * acc += q for the fixed-base sums, constant time: the mixed Jacobian-
  * affine addition madd-2007-bl (7M + 4S, EFD, "add-2007-bl" with Z2 = 1)
  * with masked moves for the two infinities (acc before the first nonzero
- * digit, q for a zero digit).  The doubling case cannot occur: before row
- * j, acc = a G with 0 <= a < 16^j, and q = d 16^j G with 1 <= d < 16, so
- * a != d 16^j and a + d 16^j != 0 mod r for a scalar below r (all are
- * below r as integers for j < 63, and for j = 63 a + d 16^j is the
- * scalar itself), which saves the complete formula's doubling.
+ * digit, q for a zero digit); acc = -q gives Z3 = 0, infinity.  The
+ * doubling case cannot occur in rows j < 50: before row j, acc = S G
+ * with |S| < 32^j, and q = d 32^j G with 1 <= |d| <= 16, so S - d 32^j
+ * is nonzero and below 17 32^49 < r in size, never 0 mod r.  The last
+ * two rows use the complete addition instead.
  */
 static void
 fb_add_g1(vr_g1 *acc, const vr_g1_affine *q)
@@ -186,47 +187,100 @@ fb_add_g2(vr_g2 *acc, const vr_g2_affine *q)
     *acc = s;
 }
 
+/* The signed digits of k (canonical limbs l), constant time. */
+static void
+fb_recode(int8_t d[FB_ROWS], const uint64_t l[4])
+{
+    uint64_t carry = 0;
+
+    for (int j = 0; j < FB_ROWS - 1; j++) {
+        int b = 5 * j, w = b / 64, s = b % 64;
+        uint64_t v = l[w] >> s;
+        if (s > 59 && w < 3)
+            v |= l[w + 1] << (64 - s);
+        v = (v & 31) + carry;                   /* 0..32 */
+        carry = (v + 16) >> 5;                  /* v >= 16 */
+        d[j] = (int8_t)((int64_t)v - (int64_t)(carry << 5));
+    }
+    d[FB_ROWS - 1] = (int8_t)carry;
+}
+
+/* |d| and the sign of d, without a branch. */
+static void
+fb_digit(uint64_t *abs, int *neg, int8_t d)
+{
+    uint64_t m = (uint64_t)(int64_t)(d >> 7);  /* all ones if d < 0 */
+
+    *abs = ((uint64_t)(int64_t)d ^ m) - m;
+    *neg = (int)(m & 1);
+}
+
 static void
 fb_g1(vr_g1 *r, const vr_g1_affine *t, const vr_fr *k)
 {
-    uint64_t l[4];
+    uint64_t l[4], a;
+    int8_t d[FB_ROWS];
+    int neg;
     vr_g1 acc = vr_g1_infinity;
     vr_g1_affine sel;
+    vr_fp ny;
 
     vr_fr_to_canonical(l, k);
+    fb_recode(d, l);
     for (int j = 0; j < FB_ROWS; j++) {
-        uint64_t d = l[j / 16] >> (4 * (j % 16)) & 15;
-        sel = t[j * FB_COLS];
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_fp_cmov(&sel.x, &t[j * FB_COLS + e].x, eq4((uint64_t)e, d));
-            vr_fp_cmov(&sel.y, &t[j * FB_COLS + e].y, eq4((uint64_t)e, d));
+        fb_digit(&a, &neg, d[j]);
+        sel.x = vr_fp_zero;
+        sel.y = vr_fp_zero;
+        for (int e = 1; e <= FB_COLS; e++) {
+            const vr_g1_affine *te = &t[j * FB_COLS + e - 1];
+            vr_fp_cmov(&sel.x, &te->x, eq4((uint64_t)e, a));
+            vr_fp_cmov(&sel.y, &te->y, eq4((uint64_t)e, a));
         }
-        fb_add_g1(&acc, &sel);
+        vr_fp_neg(&ny, &sel.y);
+        vr_fp_cmov(&sel.y, &ny, neg);
+        if (j < FB_ROWS - 2)
+            fb_add_g1(&acc, &sel);
+        else
+            vr_g1_add_affine(&acc, &acc, &sel);
     }
     *r = acc;
     vr_memzero_explicit(l, sizeof(l));
+    vr_memzero_explicit(d, sizeof(d));
+    vr_memzero_explicit(&a, sizeof(a));
     vr_memzero_explicit(&sel, sizeof(sel));
 }
 
 static void
 fb_g2(vr_g2 *r, const vr_g2_affine *t, const vr_fr *k)
 {
-    uint64_t l[4];
+    uint64_t l[4], a;
+    int8_t d[FB_ROWS];
+    int neg;
     vr_g2 acc = vr_g2_infinity;
     vr_g2_affine sel;
+    vr_fp2 ny;
 
     vr_fr_to_canonical(l, k);
+    fb_recode(d, l);
     for (int j = 0; j < FB_ROWS; j++) {
-        uint64_t d = l[j / 16] >> (4 * (j % 16)) & 15;
-        sel = t[j * FB_COLS];
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_fp2_cmov(&sel.x, &t[j * FB_COLS + e].x, eq4((uint64_t)e, d));
-            vr_fp2_cmov(&sel.y, &t[j * FB_COLS + e].y, eq4((uint64_t)e, d));
+        fb_digit(&a, &neg, d[j]);
+        memset(&sel, 0, sizeof(sel));
+        for (int e = 1; e <= FB_COLS; e++) {
+            const vr_g2_affine *te = &t[j * FB_COLS + e - 1];
+            vr_fp2_cmov(&sel.x, &te->x, eq4((uint64_t)e, a));
+            vr_fp2_cmov(&sel.y, &te->y, eq4((uint64_t)e, a));
         }
-        fb_add_g2(&acc, &sel);
+        vr_fp2_neg(&ny, &sel.y);
+        vr_fp2_cmov(&sel.y, &ny, neg);
+        if (j < FB_ROWS - 2)
+            fb_add_g2(&acc, &sel);
+        else
+            vr_g2_add_affine(&acc, &acc, &sel);
     }
     *r = acc;
     vr_memzero_explicit(l, sizeof(l));
+    vr_memzero_explicit(d, sizeof(d));
+    vr_memzero_explicit(&a, sizeof(a));
     vr_memzero_explicit(&sel, sizeof(sel));
 }
 
@@ -261,14 +315,13 @@ vr_fb_table_g1(vr_g1_affine *t)
     vr_g1 p = vr_g1_generator, acc;
 
     for (int j = 0; j < FB_ROWS; j++) {
-        t[j * FB_COLS].x = vr_fp_zero;
-        t[j * FB_COLS].y = vr_fp_zero;
-        acc = p;
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_g1_to_affine(&t[j * FB_COLS + e], &acc);
+        acc = p;                            /* 32^j G */
+        for (int e = 1; e <= FB_COLS; e++) {
+            vr_g1_to_affine(&t[j * FB_COLS + e - 1], &acc);
             vr_g1_add_var(&acc, &acc, &p);
         }
-        p = acc;                            /* 16^(j+1) G */
+        for (int i = 0; i < 5; i++)
+            vr_g1_dbl(&p, &p);
     }
 }
 
@@ -278,13 +331,13 @@ vr_fb_table_g2(vr_g2_affine *t)
     vr_g2 p = vr_g2_generator, acc;
 
     for (int j = 0; j < FB_ROWS; j++) {
-        memset(&t[j * FB_COLS], 0, sizeof(vr_g2_affine));
         acc = p;
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_g2_to_affine(&t[j * FB_COLS + e], &acc);
+        for (int e = 1; e <= FB_COLS; e++) {
+            vr_g2_to_affine(&t[j * FB_COLS + e - 1], &acc);
             vr_g2_add_var(&acc, &acc, &p);
         }
-        p = acc;
+        for (int i = 0; i < 5; i++)
+            vr_g2_dbl(&p, &p);
     }
 }
 

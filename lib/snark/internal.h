@@ -99,12 +99,13 @@ int vr_lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
     const char *what, size_t i);
 
 /* fixedbase.c: k G for many secret k, constant time, on nthreads threads.
- * A table holds d 16^j G (j < 64, d < 16) for the generator of G1 or G2:
+ * A table holds e 32^j G (j < 52, 1 <= e <= 16) for the generator of G1
+ * or G2:
  * VR_FB_ENTRIES points, filled by vr_fb_table_g1/g2.  vr_fb_g1 sets
  * out[i] = k[i] G1 in affine form (infinity where use != NULL and
  * use[i] == 0: a public fact that k[i] is structurally zero); VR_ENOMEM,
  * VR_EIO (getrandom, for the blinded batch inversion). */
-#define VR_FB_ENTRIES (64 * 16)
+#define VR_FB_ENTRIES (52 * 16)
 void vr_fb_table_g1(vr_g1_affine *t);
 void vr_fb_table_g2(vr_g2_affine *t);
 int vr_fb_g1(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k,

@@ -14,6 +14,8 @@
 
 #include "util_test.h"
 #include "vr.h"
+#include "curve/g1.h"
+#include "curve/g2.h"
 #include "field/fr.h"
 #include "snark/groth16.h"
 #include "snark/internal.h"     /* the BLAKE2b under test */
@@ -63,6 +65,57 @@ START_TEST(test_blake2b)
             ck_assert_mem_eq(d, e, 64);
         }
     }
+}
+END_TEST
+
+/* The setup's fixed-base multiplication equals vr_g1_mul / vr_g2_mul on
+ * edge scalars (zero, small, digit and carry boundaries, r - 1, ...) and
+ * pseudo-random ones. */
+START_TEST(test_fixedbase)
+{
+    enum { N = 40 };
+    vr_g1_affine *t1 = malloc(VR_FB_ENTRIES * sizeof(*t1)), o1[N], e1;
+    vr_g2_affine *t2 = malloc(VR_FB_ENTRIES * sizeof(*t2)), o2[N], e2;
+    vr_fr k[N], x;
+    uint64_t c[4];
+    size_t n = 0;
+    vr_g1 j1;
+    vr_g2 j2;
+
+    ck_assert(t1 && t2);
+    vr_fb_table_g1(t1);
+    vr_fb_table_g2(t2);
+    static const uint64_t small[] = {0, 1, 2, 15, 16, 17, 31, 32, 33, 511,
+        512, 0x10842108421084ULL, 0xffffffffffffffffULL};
+    for (size_t i = 0; i < sizeof(small) / sizeof(small[0]); i++)
+        vr_fr_from_u64(&k[n++], small[i]);
+    vr_fr_neg(&k[n++], &vr_fr_one);                     /* r - 1 */
+    vr_fr_from_u64(&x, 2);
+    vr_fr_neg(&k[n++], &x);                             /* r - 2 */
+    vr_fr_neg(&k[n++], &k[7]);                          /* r - 32 */
+    vr_fr_half(&k[n++], &k[13]);                        /* (r - 1) / 2 */
+    c[0] = c[1] = c[2] = 0;
+    c[3] = (uint64_t)1 << 61;                           /* 2^253 */
+    ck_assert_int_eq(vr_fr_from_canonical(&k[n++], c), VR_OK);
+    c[0] = c[1] = c[2] = 0x8421084210842108ULL;         /* 16s everywhere */
+    c[3] = 0x0421084210842108ULL;
+    ck_assert_int_eq(vr_fr_from_canonical(&k[n++], c), VR_OK);
+    vr_fr_from_u64(&x, 0x9e3779b97f4a7c15ULL);
+    k[n] = x;
+    for (n++; n < N; n++)
+        vr_fr_mul(&k[n], &k[n - 1], &x);                /* x^i */
+    ck_assert_int_eq(vr_fb_g1(o1, t1, k, NULL, N, 2), VR_OK);
+    ck_assert_int_eq(vr_fb_g2(o2, t2, k, NULL, N, 2), VR_OK);
+    for (size_t i = 0; i < N; i++) {
+        vr_g1_mul(&j1, &vr_g1_generator, &k[i]);
+        vr_g1_to_affine(&e1, &j1);
+        ck_assert_msg(vr_g1_affine_eq(&o1[i], &e1), "G1 scalar %zu", i);
+        vr_g2_mul(&j2, &vr_g2_generator, &k[i]);
+        vr_g2_to_affine(&e2, &j2);
+        ck_assert_msg(vr_g2_affine_eq(&o2[i], &e2), "G2 scalar %zu", i);
+    }
+    free(t1);
+    free(t2);
 }
 END_TEST
 
@@ -243,6 +296,7 @@ suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_blake2b);
+    tcase_add_test(tc, test_fixedbase);
     tcase_add_test(tc, test_ptau_is_setup);
     tcase_add_test(tc, test_ptau_full_domain);
     tcase_add_test(tc, test_ptau_args);
