@@ -215,6 +215,27 @@ fb_digit(uint64_t *abs, int *neg, int8_t d)
     *neg = (int)(m & 1);
 }
 
+/*
+ * out = entry a - 1 of a table row (FB_COLS entries of w words each), or
+ * all zeros for a = 0, reading every entry under a mask (constant time;
+ * the points are plain arrays of limbs, x then y).
+ */
+_Static_assert(sizeof(vr_g1_affine) == 8 * sizeof(uint64_t), "G1 layout");
+_Static_assert(sizeof(vr_g2_affine) == 16 * sizeof(uint64_t), "G2 layout");
+
+static void
+fb_select(uint64_t *out, const uint64_t *row, int w, uint64_t a)
+{
+    for (int i = 0; i < w; i++)
+        out[i] = 0;
+    for (int e = 1; e <= FB_COLS; e++) {
+        uint64_t m = -(uint64_t)eq4((uint64_t)e, a);
+        const uint64_t *te = row + (size_t)(e - 1) * (size_t)w;
+        for (int i = 0; i < w; i++)
+            out[i] |= te[i] & m;
+    }
+}
+
 static void
 fb_g1(vr_g1 *r, const vr_g1_affine *t, const vr_fr *k)
 {
@@ -229,13 +250,8 @@ fb_g1(vr_g1 *r, const vr_g1_affine *t, const vr_fr *k)
     fb_recode(d, l);
     for (int j = 0; j < FB_ROWS; j++) {
         fb_digit(&a, &neg, d[j]);
-        sel.x = vr_fp_zero;
-        sel.y = vr_fp_zero;
-        for (int e = 1; e <= FB_COLS; e++) {
-            const vr_g1_affine *te = &t[j * FB_COLS + e - 1];
-            vr_fp_cmov(&sel.x, &te->x, eq4((uint64_t)e, a));
-            vr_fp_cmov(&sel.y, &te->y, eq4((uint64_t)e, a));
-        }
+        fb_select((uint64_t *)(void *)&sel,
+            (const uint64_t *)(const void *)&t[j * FB_COLS], 8, a);
         vr_fp_neg(&ny, &sel.y);
         vr_fp_cmov(&sel.y, &ny, neg);
         if (j < FB_ROWS - 2)
@@ -264,12 +280,8 @@ fb_g2(vr_g2 *r, const vr_g2_affine *t, const vr_fr *k)
     fb_recode(d, l);
     for (int j = 0; j < FB_ROWS; j++) {
         fb_digit(&a, &neg, d[j]);
-        memset(&sel, 0, sizeof(sel));
-        for (int e = 1; e <= FB_COLS; e++) {
-            const vr_g2_affine *te = &t[j * FB_COLS + e - 1];
-            vr_fp2_cmov(&sel.x, &te->x, eq4((uint64_t)e, a));
-            vr_fp2_cmov(&sel.y, &te->y, eq4((uint64_t)e, a));
-        }
+        fb_select((uint64_t *)(void *)&sel,
+            (const uint64_t *)(const void *)&t[j * FB_COLS], 16, a);
         vr_fp2_neg(&ny, &sel.y);
         vr_fp2_cmov(&sel.y, &ny, neg);
         if (j < FB_ROWS - 2)
