@@ -40,7 +40,8 @@
  * prepared for phase 2 when `prepared`.  tau, alpha, beta and the key
  * scalars come from getrandom(2) and are wiped before returning.
  * VR_ERANGE for a bad power, VR_ENOMEM, VR_EIO (getrandom or writing f).
- * nthreads >= 1.
+ * nthreads >= 1.  Memory: about 1.2 KB times 2^power (160 MB at 2^17);
+ * the file is 1152 bytes times 2^power prepared, 384 raw.
  */
 int vr_ptau_new(FILE *f, uint32_t power, bool prepared, int nthreads);
 /* The same with the secrets given (tests only: whoever knows them can
