@@ -80,275 +80,6 @@ vr_g16_domain_log2(size_t ncons, uint32_t npublic)
     return m == 0 ? 1 : k + 1;
 }
 
-/* out[i] = 1/in[i] (all nonzero) in constant time: Montgomery's trick
- * with one constant-time inversion.  out != in. */
-static void
-batch_inv_ct(vr_fr *out, const vr_fr *in, size_t n)
-{
-    vr_fr acc = vr_fr_one, inv, t;
-
-    for (size_t i = 0; i < n; i++) {
-        out[i] = acc;                       /* prod in[0..i) */
-        vr_fr_mul(&acc, &acc, &in[i]);
-    }
-    vr_fr_inv(&inv, &acc);                  /* 1 / prod in[0..n) */
-    for (size_t i = n; i-- > 0;) {
-        vr_fr_mul(&t, &inv, &out[i]);       /* 1 / in[i] */
-        vr_fr_mul(&inv, &inv, &in[i]);
-        out[i] = t;
-    }
-    vr_memzero_explicit(&acc, sizeof(acc));
-    vr_memzero_explicit(&inv, sizeof(inv));
-}
-
-/*
- * L[j] = L_j(tau) for the domain of size m = 2^k with generator w:
- *   L_j(tau) = (tau^m - 1) / m * w^j / (tau - w^j).
- * Constant time in tau.  tmp: 2m scratch elements.
- */
-static void
-lagrange_at(vr_fr *L, vr_fr *tmp, size_t m, int k, const vr_fr *tau)
-{
-    vr_fr w, wj = vr_fr_one, zt, minv, t;
-
-    vr_fr_root_of_unity(&w, k);
-    for (size_t j = 0; j < m; j++) {
-        vr_fr_sub(&tmp[j], tau, &wj);       /* tau - w^j */
-        L[j] = wj;
-        vr_fr_mul(&wj, &wj, &w);
-    }
-    // zt = (tau^m - 1) / m
-    zt = *tau;
-    for (int i = 0; i < k; i++)
-        vr_fr_sqr(&zt, &zt);
-    vr_fr_sub(&zt, &zt, &vr_fr_one);
-    vr_fr_from_u64(&minv, (uint64_t)m);
-    vr_fr_inv(&minv, &minv);
-    vr_fr_mul(&zt, &zt, &minv);
-    // tmp[j] <- 1/(tau - w^j), then L[j] = zt * w^j * tmp[j]
-    batch_inv_ct(tmp + m, tmp, m);
-    for (size_t j = 0; j < m; j++) {
-        vr_fr_mul(&t, &L[j], &tmp[m + j]);
-        vr_fr_mul(&L[j], &t, &zt);
-    }
-    vr_memzero_explicit(&zt, sizeof(zt));
-    vr_memzero_explicit(&t, sizeof(t));
-}
-
-/*
- * Fixed-base scalar multiplication for the setup, k G for many secret k:
- * a table T[j][d] = d 16^j G (j < 64, d < 16, T[j][0] = O as (0, 0)), and
- * k G = sum_j T[j][k_j] over the 4-bit digits k_j of k.  Each digit's
- * entry is read by scanning the whole row with masked moves, and the sum
- * uses the complete constant-time mixed addition, so the time does not
- * depend on k: 64 additions instead of vr_g1_mul's 254 doublings and 64
- * additions.  The results go to affine with one batched inversion after
- * randomising the projective coordinates, (X, Y, Z) -> (l^2 X, l^3 Y,
- * l Z) with a fresh random l, so the variable-time inversion sees only a
- * random value.
- */
-#define FB_ROWS 64
-#define FB_COLS 16
-
-struct fb_ctx {
-    const vr_g1_affine *t1;     /* FB_ROWS x FB_COLS, or NULL */
-    const vr_g2_affine *t2;
-    const vr_fr *k;
-    const unsigned char *use;   /* NULL, or 0 where k is structurally 0 */
-    vr_g1 *o1;
-    vr_g2 *o2;
-    size_t n;
-};
-
-/* 1 if a == b, for a, b < 16, without a branch. */
-static int
-eq4(uint64_t a, uint64_t b)
-{
-    return (int)(((a ^ b) - 1) >> 63);
-}
-
-static void
-fb_g1(vr_g1 *r, const vr_g1_affine *t, const vr_fr *k)
-{
-    uint64_t l[4];
-    vr_g1 acc = vr_g1_infinity;
-    vr_g1_affine sel;
-
-    vr_fr_to_canonical(l, k);
-    for (int j = 0; j < FB_ROWS; j++) {
-        uint64_t d = l[j / 16] >> (4 * (j % 16)) & 15;
-        sel = t[j * FB_COLS];
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_fp_cmov(&sel.x, &t[j * FB_COLS + e].x, eq4((uint64_t)e, d));
-            vr_fp_cmov(&sel.y, &t[j * FB_COLS + e].y, eq4((uint64_t)e, d));
-        }
-        vr_g1_add_affine(&acc, &acc, &sel);
-    }
-    *r = acc;
-    vr_memzero_explicit(l, sizeof(l));
-    vr_memzero_explicit(&sel, sizeof(sel));
-}
-
-static void
-fb_g2(vr_g2 *r, const vr_g2_affine *t, const vr_fr *k)
-{
-    uint64_t l[4];
-    vr_g2 acc = vr_g2_infinity;
-    vr_g2_affine sel;
-
-    vr_fr_to_canonical(l, k);
-    for (int j = 0; j < FB_ROWS; j++) {
-        uint64_t d = l[j / 16] >> (4 * (j % 16)) & 15;
-        sel = t[j * FB_COLS];
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_fp2_cmov(&sel.x, &t[j * FB_COLS + e].x, eq4((uint64_t)e, d));
-            vr_fp2_cmov(&sel.y, &t[j * FB_COLS + e].y, eq4((uint64_t)e, d));
-        }
-        vr_g2_add_affine(&acc, &acc, &sel);
-    }
-    *r = acc;
-    vr_memzero_explicit(l, sizeof(l));
-    vr_memzero_explicit(&sel, sizeof(sel));
-}
-
-static void
-fb_task(void *arg, int tid, int nthreads)
-{
-    struct fb_ctx *c = arg;
-    size_t lo, hi;
-
-    vr_par_range(&lo, &hi, c->n, tid, nthreads);
-    for (size_t i = lo; i < hi; i++) {
-        // A wire absent from a matrix has the zero polynomial there: a
-        // fact of the circuit's shape, public, so it may be skipped.
-        if (c->use != NULL && !c->use[i]) {
-            if (c->t1)
-                c->o1[i] = vr_g1_infinity;
-            else
-                c->o2[i] = vr_g2_infinity;
-            continue;
-        }
-        if (c->t1)
-            fb_g1(&c->o1[i], c->t1, &c->k[i]);
-        else
-            fb_g2(&c->o2[i], c->t2, &c->k[i]);
-    }
-}
-
-/* The tables for the generators (public). */
-static void
-fb_table_g1(vr_g1_affine *t)
-{
-    vr_g1 p = vr_g1_generator, acc;
-
-    for (int j = 0; j < FB_ROWS; j++) {
-        t[j * FB_COLS].x = vr_fp_zero;
-        t[j * FB_COLS].y = vr_fp_zero;
-        acc = p;
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_g1_to_affine(&t[j * FB_COLS + e], &acc);
-            vr_g1_add_var(&acc, &acc, &p);
-        }
-        p = acc;                            /* 16^(j+1) G */
-    }
-}
-
-static void
-fb_table_g2(vr_g2_affine *t)
-{
-    vr_g2 p = vr_g2_generator, acc;
-
-    for (int j = 0; j < FB_ROWS; j++) {
-        memset(&t[j * FB_COLS], 0, sizeof(vr_g2_affine));
-        acc = p;
-        for (int e = 1; e < FB_COLS; e++) {
-            vr_g2_to_affine(&t[j * FB_COLS + e], &acc);
-            vr_g2_add_var(&acc, &acc, &p);
-        }
-        p = acc;
-    }
-}
-
-/* A random nonzero Fp element (from getrandom: an Fr value is < p). */
-static int
-rand_fp(vr_fp *l)
-{
-    vr_fr t;
-    uint64_t c[4];
-    int rc;
-
-    do {
-        if ((rc = vr_fr_random(&t)) != VR_OK)
-            return rc;
-        vr_fr_to_canonical(c, &t);
-    } while ((c[0] | c[1] | c[2] | c[3]) == 0);
-    return vr_fp_from_canonical(l, c);
-}
-
-int
-vr_g16_affine_g1(vr_g1_affine *out, vr_g1 *j, size_t n)
-{
-    vr_fp l, l2, l3;
-    int rc;
-
-    if ((rc = rand_fp(&l)) != VR_OK)
-        return rc;
-    vr_fp_sqr(&l2, &l);
-    vr_fp_mul(&l3, &l2, &l);
-    for (size_t i = 0; i < n; i++) {
-        vr_fp_mul(&j[i].x, &j[i].x, &l2);
-        vr_fp_mul(&j[i].y, &j[i].y, &l3);
-        vr_fp_mul(&j[i].z, &j[i].z, &l);
-    }
-    vr_g1_to_affine_batch(out, j, n);
-    return VR_OK;
-}
-
-/* out[i] = k[i] G1, affine.  t: the G1 table; use as in fb_ctx. */
-static int
-g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k,
-    const unsigned char *use, size_t n, int nthreads)
-{
-    vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
-    struct fb_ctx c = {t, NULL, k, use, j, NULL, n};
-    int rc;
-
-    if (j == NULL)
-        return VR_ENOMEM;
-    vr_par_run(fb_task, &c, n < 64 ? 1 : nthreads);
-    rc = vr_g16_affine_g1(out, j, n);
-    free(j);
-    return rc;
-}
-
-static int
-g2_fixed(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k,
-    const unsigned char *use, size_t n, int nthreads)
-{
-    vr_g2 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g2));
-    struct fb_ctx c = {NULL, t, k, use, NULL, j, n};
-    vr_fp l, l2, l3;
-    int rc;
-
-    if (j == NULL)
-        return VR_ENOMEM;
-    vr_par_run(fb_task, &c, n < 32 ? 1 : nthreads);
-    if ((rc = rand_fp(&l)) != VR_OK) {
-        free(j);
-        return rc;
-    }
-    vr_fp_sqr(&l2, &l);
-    vr_fp_mul(&l3, &l2, &l);
-    for (size_t i = 0; i < n; i++) {
-        vr_fp2_mul_fp(&j[i].x, &j[i].x, &l2);
-        vr_fp2_mul_fp(&j[i].y, &j[i].y, &l3);
-        vr_fp2_mul_fp(&j[i].z, &j[i].z, &l);
-    }
-    vr_g2_to_affine_batch(out, j, n);
-    free(j);
-    return VR_OK;
-}
-
 static void
 g1_one(vr_g1_affine *out, const vr_fr *k)
 {
@@ -422,16 +153,16 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     pk->c = vr_mallocarray(nprv ? nprv : 1, sizeof(vr_g1_affine));
     pk->h = vr_mallocarray(n, sizeof(vr_g1_affine));
     use = vr_callocarray(nv, 3);         /* in A, in B, in any */
-    T1 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g1_affine));
-    T2 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g2_affine));
+    T1 = vr_mallocarray(VR_FB_ENTRIES, sizeof(vr_g1_affine));
+    T2 = vr_mallocarray(VR_FB_ENTRIES, sizeof(vr_g2_affine));
     if (!use || !T1 || !T2 || !L || !tmp || !A || !B || !C || !K || !pk->coef || !pk->ic ||
         !pk->a || !pk->b1 || !pk->b2 || !pk->c || !pk->h)
         goto out;
 
-    fb_table_g1(T1);
-    fb_table_g2(T2);
+    vr_fb_table_g1(T1);
+    vr_fb_table_g2(T2);
     // The QAP at tau: A_i(tau) = sum_rows A[row][i] L_row(tau), etc.
-    lagrange_at(L, tmp, n, k, tau);
+    vr_snark_lagrange_at(L, tmp, n, k, tau);
     {
         size_t m = 0;
         for (size_t c = 0; c < r->ncons; c++) {
@@ -459,9 +190,9 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
         }
         VR_ASSERT(m == pk->ncoef && r->ncons + npub + 1 == rows);
     }
-    if ((rc = g1_fixed(pk->a, T1, A, use, nv, nthreads)) != VR_OK ||
-        (rc = g1_fixed(pk->b1, T1, B, use + nv, nv, nthreads)) != VR_OK ||
-        (rc = g2_fixed(pk->b2, T2, B, use + nv, nv, nthreads)) != VR_OK)
+    if ((rc = vr_fb_g1(pk->a, T1, A, use, nv, nthreads)) != VR_OK ||
+        (rc = vr_fb_g1(pk->b1, T1, B, use + nv, nv, nthreads)) != VR_OK ||
+        (rc = vr_fb_g2(pk->b2, T2, B, use + nv, nv, nthreads)) != VR_OK)
         goto out;
     // K_i = beta A_i + alpha B_i + C_i, over gamma (public) or delta.
     vr_fr_inv(&ginv, gamma);
@@ -473,15 +204,15 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
         vr_fr_add(&K[i], &K[i], &C[i]);
         vr_fr_mul(&K[i], &K[i], i <= npub ? &ginv : &dinv);
     }
-    if ((rc = g1_fixed(pk->ic, T1, K, NULL, (size_t)npub + 1, nthreads)) !=
-        VR_OK || (rc = g1_fixed(pk->c, T1, K + npub + 1, use + 2 * nv + npub
+    if ((rc = vr_fb_g1(pk->ic, T1, K, NULL, (size_t)npub + 1, nthreads)) !=
+        VR_OK || (rc = vr_fb_g1(pk->c, T1, K + npub + 1, use + 2 * nv + npub
         + 1, nprv, nthreads)) != VR_OK)
         goto out;
     // H_j = L^(2n)_(2j+1)(tau) / delta.
-    lagrange_at(L, tmp, 2 * n, k + 1, tau);
+    vr_snark_lagrange_at(L, tmp, 2 * n, k + 1, tau);
     for (size_t j = 0; j < n; j++)
         vr_fr_mul(&K[j], &L[2 * j + 1], &dinv);
-    if ((rc = g1_fixed(pk->h, T1, K, NULL, n, nthreads)) != VR_OK)
+    if ((rc = vr_fb_g1(pk->h, T1, K, NULL, n, nthreads)) != VR_OK)
         goto out;
     g1_one(&pk->alpha1, alpha);
     g1_one(&pk->beta1, beta);

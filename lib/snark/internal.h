@@ -98,4 +98,42 @@ int vr_lem_g1(vr_g1_affine *p, const unsigned char *b, const char *what,
 int vr_lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
     const char *what, size_t i);
 
+/* fixedbase.c: k G for many secret k, constant time, on nthreads threads.
+ * A table holds e 32^j G (j < 52, 1 <= e <= 16) for the generator of G1
+ * or G2:
+ * VR_FB_ENTRIES points, filled by vr_fb_table_g1/g2.  vr_fb_g1 sets
+ * out[i] = k[i] G1 in affine form (infinity where use != NULL and
+ * use[i] == 0: a public fact that k[i] is structurally zero); VR_ENOMEM,
+ * VR_EIO (getrandom, for the blinded batch inversion). */
+#define VR_FB_ENTRIES (52 * 16)
+void vr_fb_table_g1(vr_g1_affine *t);
+void vr_fb_table_g2(vr_g2_affine *t);
+int vr_fb_g1(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads);
+int vr_fb_g2(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads);
+/* L[j] = L_j(tau), the Lagrange basis of the domain of size m = 2^k
+ * (generator omega_k) at tau, tau^m != 1; constant time in tau.  tmp: 2m
+ * scratch elements (left holding secrets: the caller wipes them). */
+void vr_snark_lagrange_at(vr_fr *L, vr_fr *tmp, size_t m, int k,
+    const vr_fr *tau);
+
+/* zkey.c: store a point as LEM (x then y, 32-byte little-endian
+ * Montgomery limbs; G2 as x.c0 x.c1 y.c0 y.c1). */
+void vr_lem_put_g1(unsigned char b[64], const vr_g1_affine *p);
+void vr_lem_put_g2(unsigned char b[128], const vr_g2_affine *q);
+
+/* blake2b.c: BLAKE2b-512 (RFC 7693, unkeyed), keeping the last block
+ * buffered until more input or the end, as the reference code and the
+ * JavaScript @noble/hashes do (so a partial state matches theirs). */
+struct vr_blake2b {
+    uint64_t h[8];
+    uint64_t t;                 /* bytes compressed so far */
+    unsigned char buf[128];
+    size_t pos;                 /* bytes in buf, 0..128 */
+};
+void vr_blake2b_init(struct vr_blake2b *s);
+void vr_blake2b_update(struct vr_blake2b *s, const void *in, size_t n);
+void vr_blake2b_final(struct vr_blake2b *s, unsigned char out[64]);
+
 #endif

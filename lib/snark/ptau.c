@@ -23,6 +23,7 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "base/par.h"
+#include "curve/msm.h"
 #include "snark/groth16.h"
 #include "snark/internal.h"
 
@@ -103,6 +104,73 @@ lem_range(const struct vr_bin *b, uint32_t id, size_t off, size_t n,
     return VR_OK;
 }
 
+/* A wire with at least this many coefficients other than 1 and -1 (the
+ * constant wire of most circuits) gets its sums as multi-scalar
+ * multiplications rather than one scalar multiplication per term. */
+#define HEAVY_TERMS 64
+
+static bool
+is_unit(const vr_fr *c)
+{
+    vr_fr m1;
+
+    vr_fr_neg(&m1, &vr_fr_one);
+    return vr_fr_eq(c, &vr_fr_one) || vr_fr_eq(c, &m1);
+}
+
+/* One deferred term: row q of matrix s with coefficient c. */
+struct dterm {
+    uint32_t q, s;
+    vr_fr c;
+};
+
+/*
+ * The sums of a heavy wire's deferred terms d[0..m): A += sum_{s=0} c L1,
+ * B1 += sum_{s=1} c L1, B2 += sum_{s=1} c L2, K += sum c (BL, AL or L1
+ * for s = 0, 1, 2).  g1, g2, sc: m entries of room; scratch for m points.
+ */
+static int
+heavy_sums(vr_g1 *A, vr_g1 *B1, vr_g2 *B2, vr_g1 *K, const struct dterm *d,
+    size_t m, const vr_g1_affine *L1, const vr_g2_affine *L2,
+    const vr_g1_affine *AL, const vr_g1_affine *BL, vr_g1_affine *g1,
+    vr_g2_affine *g2, vr_fr *sc, void *scratch, int nthreads)
+{
+    vr_g1 t;
+    vr_g2 t2;
+    size_t k;
+    int rc;
+
+    for (uint32_t s = 0; s < 2; s++) {
+        k = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (d[i].s == s) {
+                g1[k] = L1[d[i].q];
+                g2[k] = L2[d[i].q];
+                sc[k++] = d[i].c;
+            }
+        }
+        if (k == 0)
+            continue;
+        if ((rc = vr_g1_msm(&t, scratch, g1, sc, k, nthreads)) != VR_OK)
+            return rc;
+        vr_g1_add_var(s == 0 ? A : B1, s == 0 ? A : B1, &t);
+        if (s == 1) {
+            if ((rc = vr_g2_msm(&t2, scratch, g2, sc, k, nthreads)) != VR_OK)
+                return rc;
+            vr_g2_add_var(B2, B2, &t2);
+        }
+    }
+    for (size_t i = 0; i < m; i++) {
+        g1[i] = d[i].s == 0 ? BL[d[i].q] : d[i].s == 1 ? AL[d[i].q] :
+            L1[d[i].q];
+        sc[i] = d[i].c;
+    }
+    if ((rc = vr_g1_msm(&t, scratch, g1, sc, m, nthreads)) != VR_OK)
+        return rc;
+    vr_g1_add_var(K, K, &t);
+    return VR_OK;
+}
+
 int
 vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     const struct vr_r1cs *r, const unsigned char *ptau, size_t len,
@@ -120,6 +188,12 @@ vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     vr_g1 *A = NULL, *B1 = NULL, *K = NULL, *T = NULL;
     vr_g2 *B2 = NULL;
     vr_fr dinv;
+    size_t *cnt = NULL, *boff = NULL, ndef = 0, maxdef = 0;
+    struct dterm *def = NULL;
+    vr_g1_affine *hg1 = NULL;
+    vr_g2_affine *hg2 = NULL;
+    vr_fr *hsc = NULL;
+    void *scratch = NULL;
 
     memset(pk, 0, sizeof(*pk));
     memset(vk, 0, sizeof(*vk));
@@ -196,12 +270,44 @@ vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
         K[i] = vr_g1_infinity;
         B2[i] = vr_g2_infinity;
     }
+    // Heavy wires' non-unit terms are deferred, bucketed by wire.
+    cnt = vr_callocarray((size_t)nv + 1, sizeof(size_t));
+    boff = vr_callocarray((size_t)nv + 1, sizeof(size_t));
+    rc = VR_ENOMEM;
+    if (!cnt || !boff)
+        goto out;
+    for (size_t j = 0; j < r->off[3 * r->ncons]; j++)
+        if (!is_unit(&r->terms[j].coef))
+            cnt[r->terms[j].wire]++;
+    for (uint32_t i = 0; i < nv; i++) {
+        if (cnt[i] < HEAVY_TERMS)
+            cnt[i] = 0;
+        boff[i] = ndef;
+        ndef += cnt[i];
+        if (cnt[i] > maxdef)
+            maxdef = cnt[i];
+    }
+    if (ndef > 0) {
+        size_t ss = vr_g1_msm_scratch_size(maxdef, nthreads);
+        if (vr_g2_msm_scratch_size(maxdef, nthreads) > ss)
+            ss = vr_g2_msm_scratch_size(maxdef, nthreads);
+        def = vr_mallocarray(ndef, sizeof(*def));
+        hg1 = vr_mallocarray(maxdef, sizeof(*hg1));
+        hg2 = vr_mallocarray(maxdef, sizeof(*hg2));
+        hsc = vr_mallocarray(maxdef, sizeof(*hsc));
+        scratch = malloc(ss ? ss : 1);
+        if (!def || !hg1 || !hg2 || !hsc || !scratch)
+            goto out;
+    }
     for (size_t q = 0; q < r->ncons; q++) {
         for (int s = 0; s < 3; s++) {
             for (size_t j = r->off[3 * q + s]; j < r->off[3 * q + s + 1];
                 j++) {
                 const struct vr_r1cs_term *e = &r->terms[j];
-                if (s == 0) {
+                if (cnt[e->wire] > 0 && !is_unit(&e->coef)) {
+                    def[boff[e->wire]++] = (struct dterm){(uint32_t)q,
+                        (uint32_t)s, e->coef};
+                } else if (s == 0) {
                     add_scaled_g1(&A[e->wire], &L1[q], &e->coef);
                     add_scaled_g1(&K[e->wire], &BL[q], &e->coef);
                 } else if (s == 1) {
@@ -216,6 +322,15 @@ vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
                         (uint32_t)q, e->wire, e->coef};
             }
         }
+    }
+    for (uint32_t i = 0; i < nv; i++) {
+        if (cnt[i] == 0)
+            continue;
+        boff[i] -= cnt[i];                  /* back to the bucket's start */
+        if ((rc = heavy_sums(&A[i], &B1[i], &B2[i], &K[i], def + boff[i],
+            cnt[i], L1, L2, AL, BL, hg1, hg2, hsc, scratch, nthreads)) !=
+            VR_OK)
+            goto out;
     }
     for (uint32_t i = 0; i <= npub; i++) {
         vr_g1_add_affine_var(&A[i], &A[i], &L1[r->ncons + i]);
@@ -253,6 +368,13 @@ vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     rc = vr_g16_pk_vk(vk, pk);
 out:
     vr_memzero_explicit(&dinv, sizeof(dinv));
+    free(cnt);
+    free(boff);
+    free(def);
+    free(hg1);
+    free(hg2);
+    free(hsc);
+    free(scratch);
     free(L1);
     free(AL);
     free(BL);

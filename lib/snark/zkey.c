@@ -72,15 +72,15 @@ vr_lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
     return VR_OK;
 }
 
-static void
-put_g1(unsigned char *b, const vr_g1_affine *p)
+void
+vr_lem_put_g1(unsigned char b[64], const vr_g1_affine *p)
 {
     store_limbs(b, p->x.l);
     store_limbs(b + 32, p->y.l);
 }
 
-static void
-put_g2(unsigned char *b, const vr_g2_affine *q)
+void
+vr_lem_put_g2(unsigned char b[128], const vr_g2_affine *q)
 {
     store_limbs(b, q->x.c0.l);
     store_limbs(b + 32, q->x.c1.l);
@@ -257,7 +257,7 @@ write_g1s(FILE *f, const vr_g1_affine *p, size_t n)
     unsigned char b[64];
 
     for (size_t i = 0; i < n; i++) {
-        put_g1(b, &p[i]);
+        vr_lem_put_g1(b, &p[i]);
         fwrite(b, 1, 64, f);
     }
 }
@@ -280,12 +280,12 @@ vr_zkey_write(FILE *f, const struct vr_g16_pk *pk)
     vr_fput_u32(f, pk->nvars);
     vr_fput_u32(f, pk->npublic);
     vr_fput_u32(f, pk->n);
-    put_g1(b, &pk->alpha1); fwrite(b, 1, 64, f);
-    put_g1(b, &pk->beta1); fwrite(b, 1, 64, f);
-    put_g2(b, &pk->beta2); fwrite(b, 1, 128, f);
-    put_g2(b, &pk->gamma2); fwrite(b, 1, 128, f);
-    put_g1(b, &pk->delta1); fwrite(b, 1, 64, f);
-    put_g2(b, &pk->delta2); fwrite(b, 1, 128, f);
+    vr_lem_put_g1(b, &pk->alpha1); fwrite(b, 1, 64, f);
+    vr_lem_put_g1(b, &pk->beta1); fwrite(b, 1, 64, f);
+    vr_lem_put_g2(b, &pk->beta2); fwrite(b, 1, 128, f);
+    vr_lem_put_g2(b, &pk->gamma2); fwrite(b, 1, 128, f);
+    vr_lem_put_g1(b, &pk->delta1); fwrite(b, 1, 64, f);
+    vr_lem_put_g2(b, &pk->delta2); fwrite(b, 1, 128, f);
     vr_bin_write_sec(f, 3, ((uint64_t)pk->npublic + 1) * 64);
     write_g1s(f, pk->ic, (size_t)pk->npublic + 1);
     vr_bin_write_sec(f, 4, 4 + (uint64_t)pk->ncoef * 44);
@@ -309,7 +309,7 @@ vr_zkey_write(FILE *f, const struct vr_g16_pk *pk)
     write_g1s(f, pk->b1, pk->nvars);
     vr_bin_write_sec(f, 7, (uint64_t)pk->nvars * 128);
     for (size_t i = 0; i < pk->nvars; i++) {
-        put_g2(b, &pk->b2[i]);
+        vr_lem_put_g2(b, &pk->b2[i]);
         fwrite(b, 1, 128, f);
     }
     vr_bin_write_sec(f, 8, (uint64_t)nprv * 64);
