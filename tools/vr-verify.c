@@ -27,8 +27,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: vr-verify [-q] [-c circuit] [-d dataset] "
-        "[-e calldata] -k dir | -v vk\n"
-        "                 [file ...]\n");
+        "[-e calldata] [-j prefix]\n"
+        "                 -k dir | -v vk [file ...]\n");
     exit(VR_EXIT_USAGE);
 }
 
@@ -99,11 +99,31 @@ fr_small(const vr_fr *a, bool *ok)
     return (int64_t)l[0];
 }
 
+/* prefix.N.proof.json and prefix.N.public.json, as snarkjs writes them. */
+static void
+write_json(const char *prefix, size_t n, const struct vr_g16_proof *pi,
+    const vr_fr *pub, uint32_t npub)
+{
+    struct vr_afile a;
+    char p[4096];
+
+    snprintf(p, sizeof(p), "%s.%zu.proof.json", prefix, n);
+    vr_cli_afile_open(&a, p);
+    if (vr_g16_proof_json_write(a.f, pi) != VR_OK)
+        err(VR_EXIT_SYS, "%s", p);
+    vr_cli_afile_commit(&a);
+    snprintf(p, sizeof(p), "%s.%zu.public.json", prefix, n);
+    vr_cli_afile_open(&a, p);
+    if (vr_g16_public_json_write(a.f, pub, npub) != VR_OK)
+        err(VR_EXIT_SYS, "%s", p);
+    vr_cli_afile_commit(&a);
+}
+
 int
 main(int argc, char **argv)
 {
     const char *cpath = NULL, *dpath = NULL, *epath = NULL, *dir = NULL,
-        *vkpath = NULL;
+        *vkpath = NULL, *jprefix = NULL;
     bool qflag = false;
     int ch, rc;
     struct vr_reader kr;
@@ -115,7 +135,7 @@ main(int argc, char **argv)
     size_t nproof = 0, nvalid = 0;
 
     vr_cli_init(argc, argv);
-    while ((ch = getopt(argc, argv, "c:d:e:k:qv:")) != -1) {
+    while ((ch = getopt(argc, argv, "c:d:e:j:k:qv:")) != -1) {
         switch (ch) {
         case 'c':
             cpath = optarg;
@@ -125,6 +145,9 @@ main(int argc, char **argv)
             break;
         case 'e':
             epath = optarg;
+            break;
+        case 'j':
+            jprefix = optarg;
             break;
         case 'k':
             dir = optarg;
@@ -233,6 +256,8 @@ main(int argc, char **argv)
                             why ? "REJECTED" : "valid",
                             ok1 && cls < VR_NCLASS ? vr_class_names[cls]
                             : "?", ts, why ? ": " : "", why ? why : "");
+                    if (jprefix != NULL)
+                        write_json(jprefix, nproof, &pi[k], pk, npub);
                     if (epath != NULL) {
                         if (vr_solidity_calldata(ef.f, &pi[k], pk, npub)
                             != VR_OK || fputc('\n', ef.f) == EOF)
