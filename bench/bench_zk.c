@@ -11,7 +11,7 @@
  * threads) instead of wall time: steadier when other jobs load the
  * machine, for comparing versions of the code.  ops:
  *   fp_mul fr_mul fp_inv g1_add pairing pairing4
- *   msm_g1_{10,14,16,18}[_8b] msm_g2_16 ntt_16 ntt_20
+ *   msm_g1_{10,14,16,18}[_8b] msm_g1_{16,18}_nn msm_g2_16 ntt_16 ntt_20
  */
 #include <err.h>
 #include <stdio.h>
@@ -167,12 +167,12 @@ op_g1_add(void)
     vr_fr k;
     vr_g1 P, Q;
 
-    // Jacobian + Jacobian, complete constant-time formula (ffjavascript's
-    // g1m_add is also the general Jacobian addition).
+    // Jacobian + Jacobian, branching on the special cases, as
+    // ffjavascript's g1m_add (add-2007-bl).
     MICRO(500000,
         (random_fr(&k), vr_g1_mul_var(&P, &vr_g1_generator, &k),
          random_fr(&k), vr_g1_mul_var(&Q, &vr_g1_generator, &k)),
-        vr_g1_add(&P, &P, &Q), sink ^= P.x.l[0]);
+        vr_g1_add_var(&P, &P, &Q), sink ^= P.x.l[0]);
 }
 
 static double
@@ -202,9 +202,32 @@ op_pairing4(void)
 }
 
 /*
+ * A scalar as a quantized network's witness has them: 10% zero, 10% +-1,
+ * 40% signed 8-bit, 30% signed 16-bit, 10% full-size (hash outputs,
+ * inverses).  bench/zk_snarkjs.mjs draws the same mix.
+ */
+static void
+witness_scalar(vr_fr *s)
+{
+    uint64_t u = vr_rng_below(&rng, 100);
+
+    if (u < 10)
+        *s = vr_fr_zero;
+    else if (u < 20)
+        vr_fr_from_i64(s, vr_rng_below(&rng, 2) ? 1 : -1);
+    else if (u < 60)
+        vr_fr_from_i64(s, (int64_t)vr_rng_below(&rng, 256) - 128);
+    else if (u < 90)
+        vr_fr_from_i64(s, (int64_t)vr_rng_below(&rng, 65536) - 32768);
+    else
+        random_fr(s);
+}
+
+/*
  * MSM inputs: n distinct affine bases P_i = P_0 + i Q (random P_0, Q),
  * converted in one batch, and n scalars of `bits` random bits (253 =
- * uniform-ish full scalars), in Montgomery form.
+ * uniform-ish full scalars; 0 = the witness mix above), in Montgomery
+ * form.
  */
 #define DEFINE_MSM(G, J, A)                                             \
 static double                                                           \
@@ -233,6 +256,8 @@ G##_msm_time(int log2n, int bits)                                       \
     for (size_t i = 0; i < n; i++) {                                    \
         if (bits >= 253) {                                              \
             random_fr(&s[i]);                                           \
+        } else if (bits == 0) {                                         \
+            witness_scalar(&s[i]);                                      \
         } else {                                                        \
             uint64_t v = vr_rng_u64(&rng) >> (64 - bits);               \
             vr_fr_from_u64(&s[i], v);                                   \
@@ -262,6 +287,8 @@ static double op_msm_g1_10_8b(void) { return g1_msm_time(10, 8); }
 static double op_msm_g1_14_8b(void) { return g1_msm_time(14, 8); }
 static double op_msm_g1_16_8b(void) { return g1_msm_time(16, 8); }
 static double op_msm_g1_18_8b(void) { return g1_msm_time(18, 8); }
+static double op_msm_g1_16_nn(void) { return g1_msm_time(16, 0); }
+static double op_msm_g1_18_nn(void) { return g1_msm_time(18, 0); }
 static double op_msm_g2_16(void) { return g2_msm_time(16, 253); }
 
 static double op_ntt_16(void) { return op_ntt(16); }
@@ -285,6 +312,8 @@ static const struct {
     {"msm_g1_14_8b", op_msm_g1_14_8b},
     {"msm_g1_16_8b", op_msm_g1_16_8b},
     {"msm_g1_18_8b", op_msm_g1_18_8b},
+    {"msm_g1_16_nn", op_msm_g1_16_nn},
+    {"msm_g1_18_nn", op_msm_g1_18_nn},
     {"msm_g2_16", op_msm_g2_16},
     {"ntt_16", op_ntt_16},
     {"ntt_20", op_ntt_20},

@@ -2,28 +2,33 @@
 # zk.sh: BN254 arithmetic of libvr beside ffjavascript's wasm (the engine
 # of snarkjs), on this machine, as one table.
 #
-#   sh bench/zk.sh [-r reps] [-t threads] [op ...]
+#   sh bench/zk.sh [-c] [-r reps] [-t threads] [op ...]
 #
 # For each op the C side (bench/bench_zk) and the JS side
 # (bench/zk_snarkjs.mjs) run back to back, each taking the median of
 # reps runs (default 5), so load from other processes hits both alike.
+# -c measures CPU time (all threads) on both sides instead of wall time:
+# steadier on a loaded machine, but blind to idle time in either.
 # Needs `make bench/bench_zk` and `sh mk/deps.sh bench` (npm packages
 # under bench/node_modules); `make bench` does both.
 set -u
 cd "$(dirname "$0")/.." || exit 4
 reps=5
 threads=
-while getopts r:t: ch; do
+cflag=
+while getopts cr:t: ch; do
     case $ch in
+    c) cflag=-c ;;
     r) reps=$OPTARG ;;
     t) threads="-t $OPTARG" ;;
-    *) echo "usage: zk.sh [-r reps] [-t threads] [op ...]" >&2; exit 2 ;;
+    *) echo "usage: zk.sh [-c] [-r reps] [-t threads] [op ...]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- fp_mul fr_mul fp_inv g1_add pairing pairing4 \
     msm_g1_10 msm_g1_14 msm_g1_16 msm_g1_18 \
     msm_g1_10_8b msm_g1_14_8b msm_g1_16_8b msm_g1_18_8b \
+    msm_g1_16_nn msm_g1_18_nn \
     msm_g2_16 ntt_16 ntt_20
 [ -x bench/bench_zk ] || { echo "zk.sh: run make bench/bench_zk first" >&2; exit 4; }
 [ -d bench/node_modules/ffjavascript ] ||
@@ -34,10 +39,11 @@ label() {
     fp_mul) echo "Fp mul" ;;
     fr_mul) echo "Fr mul" ;;
     fp_inv) echo "Fp inversion (var-time)" ;;
-    g1_add) echo "G1 add (Jacobian)" ;;
+    g1_add) echo "G1 add (Jacobian, var-time)" ;;
     pairing) echo "pairing" ;;
     pairing4) echo "multi-pairing of 4 (product check)" ;;
     msm_g1_*_8b) n=${1#msm_g1_}; echo "MSM G1 2^${n%_8b}, 8-bit scalars" ;;
+    msm_g1_*_nn) n=${1#msm_g1_}; echo "MSM G1 2^${n%_nn}, witness mix" ;;
     msm_g1_*) echo "MSM G1 2^${1#msm_g1_}, random scalars" ;;
     msm_g2_*) echo "MSM G2 2^${1#msm_g2_}, random scalars" ;;
     ntt_*) echo "NTT 2^${1#ntt_} (forward)" ;;
@@ -55,12 +61,17 @@ fmt() {
         else printf "%.3f s", s }'
 }
 
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs" \
+    "($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1))," \
+    "load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
+echo "# $( [ -n "$cflag" ] && echo "CPU time" || echo "wall time"), median of $reps," \
+    "threads: ${threads:-all CPUs} (C), ffjavascript's workers (JS)"
 printf '%-36s %12s %14s %8s\n' "operation" "libvr (C)" "ffjavascript" "ratio"
 printf '%-36s %12s %14s %8s\n' "" "" "0.3.1 (wasm)" "js/C"
 for op in "$@"; do
-    # shellcheck disable=SC2086
-    c=$(./bench/bench_zk -r "$reps" $threads "$op" 2>/dev/null | cut -f2)
-    j=$(node bench/zk_snarkjs.mjs -r "$reps" "$op" 2>/dev/null | cut -f2)
+    # shellcheck disable=SC2086 # $cflag and $threads may be empty
+    c=$(./bench/bench_zk $cflag -r "$reps" $threads "$op" 2>/dev/null | cut -f2)
+    j=$(node bench/zk_snarkjs.mjs $cflag -r "$reps" "$op" 2>/dev/null | cut -f2)
     ratio=$(awk -v c="$c" -v j="$j" 'BEGIN {
         if (c == "" || j == "" || c <= 0) print "-"; else printf "%.1fx", j / c }')
     printf '%-36s %12s %14s %8s\n' "$(label "$op")" "$(fmt "$c")" \

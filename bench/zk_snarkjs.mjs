@@ -1,6 +1,6 @@
 // zk_snarkjs.mjs: the ffjavascript (wasm) side of bench/zk.sh.
 //
-//   node bench/zk_snarkjs.mjs [-r reps] op...
+//   node bench/zk_snarkjs.mjs [-c] [-r reps] op...
 //
 // For each op prints "op<TAB>seconds" (median over reps) on stdout, the
 // same format as bench/bench_zk, so bench/zk.sh can set the two side by
@@ -19,16 +19,30 @@ import { randomBytes } from "node:crypto";
 
 const args = process.argv.slice(2);
 let reps = 5;
-if (args[0] === "-r") {
-    reps = parseInt(args[1], 10);
-    args.splice(0, 2);
+let cpu = false;
+for (;;) {
+    if (args[0] === "-r") {
+        reps = parseInt(args[1], 10);
+        args.splice(0, 2);
+    } else if (args[0] === "-c") {
+        cpu = true;
+        args.splice(0, 1);
+    } else {
+        break;
+    }
 }
 
 const curve = await buildBn128();
 const tm = curve.tm;
 const ex = tm.instance.exports;
 
+// Wall time, or with -c the CPU time of the process (all threads,
+// worker threads included), like bench_zk -c.
 function now() {
+    if (cpu) {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1e6;
+    }
     return Number(process.hrtime.bigint()) / 1e9;
 }
 
@@ -52,6 +66,32 @@ function randomFieldBytes(n, bits) {
                 b[off + j] = 0;
             if (bits & 7)
                 b[off + full] = randomBytes(1)[0] & ((1 << (bits & 7)) - 1);
+        }
+    }
+    return b;
+}
+
+// The witness mix of bench_zk.c: 10% zero, 10% +-1, 40% signed 8-bit,
+// 30% signed 16-bit, 10% full-size; negative v stored as r + v.
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+function witnessScalars(n) {
+    const b = new Uint8Array(n * 32);
+    const full = randomFieldBytes(n, 253);
+    for (let i = 0; i < n; i++) {
+        const u = Math.floor(Math.random() * 100);
+        let v;
+        if (u < 10) v = 0;
+        else if (u < 20) v = Math.random() < 0.5 ? 1 : -1;
+        else if (u < 60) v = Math.floor(Math.random() * 256) - 128;
+        else if (u < 90) v = Math.floor(Math.random() * 65536) - 32768;
+        else {
+            b.set(full.subarray(i * 32, i * 32 + 32), i * 32);
+            continue;
+        }
+        let x = v < 0 ? R + BigInt(v) : BigInt(v);
+        for (let j = 0; j < 32; j++) {
+            b[i * 32 + j] = Number(x & 0xffn);
+            x >>= 8n;
         }
     }
     return b;
@@ -129,7 +169,7 @@ async function msm(group, logn, bits) {
     const n = 1 << logn;
     const G = group === "g1m" ? curve.G1 : curve.G2;
     const bases = makeBases(group, n);
-    const scalars = randomFieldBytes(n, bits);
+    const scalars = bits === 0 ? witnessScalars(n) : randomFieldBytes(n, bits);
     return timeit(() => G.multiExpAffine(bases, scalars));
 }
 
@@ -171,6 +211,8 @@ const OPS = {
     msm_g1_14_8b: () => msm("g1m", 14, 8),
     msm_g1_16_8b: () => msm("g1m", 16, 8),
     msm_g1_18_8b: () => msm("g1m", 18, 8),
+    msm_g1_16_nn: () => msm("g1m", 16, 0),
+    msm_g1_18_nn: () => msm("g1m", 18, 0),
     msm_g2_16: () => msm("g2m", 16, 253),
     ntt_16: () => ntt(16),
     ntt_20: () => ntt(20),

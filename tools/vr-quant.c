@@ -241,6 +241,7 @@ main(int argc, char **argv)
 
     size_t ntrain, ntest, *itrain = labelled(&d, VR_SPLIT_TRAIN, &ntrain);
     size_t *itest = labelled(&d, VR_SPLIT_TEST, &ntest);
+    size_t nval, *ival = labelled(&d, VR_SPLIT_VAL, &nval);
     if (ntrain < 2)
         errx(VR_EXIT_DATA, "%s: fewer than 2 labelled training samples",
             vr_cli_name(dpath));
@@ -360,23 +361,33 @@ main(int argc, char **argv)
         errx(VR_EXIT_SYS, "out of memory");
     memcpy(orig, m.params, m.nparams * sizeof(float));
 
-    // quantisation-aware fine-tuning
+    // quantisation-aware fine-tuning, the best epoch on validation kept
+    struct vr_quant_qat_opts qo;
+    int best_epoch = 0;
     double *qloss = vr_callocarray((size_t)epochs + 1, sizeof(double));
-    if (qloss == NULL)
+    double *qval = vr_callocarray((size_t)epochs + 1, sizeof(double));
+    if (qloss == NULL || qval == NULL)
         errx(VR_EXIT_SYS, "out of memory");
+    vr_quant_qat_defaults(&qo);
+    qo.epochs = epochs;
+    qo.lr = lr;
     if (epochs > 0) {
         double t0 = vr_now();
-        rc = vr_quant_qat(&m.mlp, bits, &d, itrain, ntrain, epochs, lr, 256,
-            0.0f, &rng, qloss);
+        rc = vr_quant_qat(&m.mlp, &best_epoch, bits, &d, itrain, ntrain,
+            ival, nval, &qo, &rng, qloss, qval);
         if (rc != VR_OK)
             errx(vr_exit_code(rc), "fine-tuning: %s", vr_strerror(rc));
         for (int e = 0; e < epochs; e++)
             if (!isfinite(qloss[e]))
                 errx(VR_EXIT_DATA, "fine-tuning diverged at epoch %d "
                     "(try a smaller -l)", e + 1);
-        vr_progress_line(&prog, "fine-tuning: %d epochs at lr %g, loss "
-            "%.4f -> %.4f, %.1f s", epochs, lr, qloss[0], qloss[epochs - 1],
-            vr_now() - t0);
+        for (int e = 1; e <= epochs; e++)
+            vr_progress_line(&prog, "fine-tuning epoch %d/%d: loss %.4f "
+                "val macro-F1 %.4f (before: %.4f)%s", e, epochs,
+                qloss[e - 1], qval[e], qval[0], e == best_epoch ? " *" : "");
+        vr_progress_line(&prog, "fine-tuning: kept epoch %d (%s), %.1f s",
+            best_epoch, best_epoch ? "best validation macro-F1"
+            : "no epoch beat the model as given", vr_now() - t0);
     }
 
     // the integer model, its seen bounds (training split), its scores
@@ -475,10 +486,13 @@ main(int argc, char **argv)
     pack_f64s(pk, "trace", hu.trace, have_h ? L : 0, &bad);
     pack_f64s(pk, "trace_se", hu.se, have_h ? L : 0, &bad);
     pack_f64s(pk, "sensitivity", sens, have_h ? L : 0, &bad);
-    bad |= vr_pack_str(pk, "qat") || msgpack_pack_map(pk, 3);
+    bad |= vr_pack_str(pk, "qat") || msgpack_pack_map(pk, 6);
     bad |= vr_pack_kv_i64(pk, "epochs", epochs);
     bad |= vr_pack_kv_f64(pk, "lr", lr);
+    bad |= vr_pack_kv_f64(pk, "smoothing", qo.smoothing);
+    bad |= vr_pack_kv_i64(pk, "best_epoch", best_epoch);
     pack_f64s(pk, "loss", qloss, epochs, &bad);
+    pack_f64s(pk, "val_macro_f1", qval, epochs > 0 ? epochs + 1 : 0, &bad);
     bad |= vr_pack_str(pk, "scores") || msgpack_pack_map(pk, 5);
     bad |= vr_pack_kv_f64(pk, "agree_fp32", agreef);
     bad |= vr_pack_str(pk, "fp32") || vr_metrics_pack(pk, &met_fp);
@@ -502,6 +516,8 @@ main(int argc, char **argv)
     vr_hutch_free(&hu);
     free(orig);
     free(qloss);
+    free(qval);
+    free(ival);
     free(xcal);
     free(ycal);
     free(itrain);

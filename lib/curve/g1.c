@@ -87,7 +87,7 @@ add_generic(vr_g1 *r, const vr_g1 *p, const vr_g1 *q, int *h_zero,
     vr_fp_sqr(&t, &t);
     vr_fp_sub(&t, &t, &z1z1);
     vr_fp_sub(&t, &t, &z2z2);
-    vr_fp_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2 - Z1Z1 - Z2Z2) H */
+    vr_fp_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2-Z1Z1-Z2Z2) H */
     vr_fp_sqr(&t, &rr);
     vr_fp_sub(&t, &t, &j);
     vr_fp_sub(&t, &t, &v);
@@ -233,7 +233,7 @@ vr_g1_eq(const vr_g1 *p, const vr_g1 *q)
     vr_fp_mul(&c, &c, &q->z);
     vr_fp_mul(&d, &q->y, &z1z1);
     vr_fp_mul(&d, &d, &p->z);
-    same = vr_fp_eq(&a, &b) & vr_fp_eq(&c, &d);
+    same = (int)vr_fp_eq(&a, &b) & vr_fp_eq(&c, &d);
     return (pinf & qinf) | (!pinf & !qinf & same);
 }
 
@@ -259,7 +259,7 @@ vr_g1_is_on_curve(const vr_g1 *p)
     vr_fp_sqr(&z6, &z6);
     vr_fp_mul(&z6, &z6, &B);
     vr_fp_add(&x3, &x3, &z6);
-    return vr_g1_is_inf(p) | vr_fp_eq(&y2, &x3);
+    return (int)vr_g1_is_inf(p) | vr_fp_eq(&y2, &x3);
 }
 
 void
@@ -316,7 +316,7 @@ vr_g1_to_affine_batch(vr_g1_affine *out, const vr_g1 *in, size_t n)
 bool
 vr_g1_affine_is_inf(const vr_g1_affine *a)
 {
-    return vr_fp_is_zero(&a->x) & vr_fp_is_zero(&a->y);
+    return (int)vr_fp_is_zero(&a->x) & vr_fp_is_zero(&a->y);
 }
 
 bool
@@ -328,13 +328,13 @@ vr_g1_affine_is_on_curve(const vr_g1_affine *a)
     vr_fp_sqr(&x3, &a->x);
     vr_fp_mul(&x3, &x3, &a->x);
     vr_fp_add(&x3, &x3, &B);
-    return vr_g1_affine_is_inf(a) | vr_fp_eq(&y2, &x3);
+    return (int)vr_g1_affine_is_inf(a) | vr_fp_eq(&y2, &x3);
 }
 
 bool
 vr_g1_affine_eq(const vr_g1_affine *a, const vr_g1_affine *b)
 {
-    return vr_fp_eq(&a->x, &b->x) & vr_fp_eq(&a->y, &b->y);
+    return (int)vr_fp_eq(&a->x, &b->x) & vr_fp_eq(&a->y, &b->y);
 }
 
 void
@@ -342,35 +342,6 @@ vr_g1_affine_neg(vr_g1_affine *r, const vr_g1_affine *a)
 {
     r->x = a->x;
     vr_fp_neg(&r->y, &a->y);                /* (0, 0) stays (0, 0) */
-}
-
-void
-vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
-{
-    // Fixed 4-bit windows from the top: 64 x (4 doublings + 1 complete
-    // addition of table[window]), the table read by a masked scan.
-    vr_g1 table[16], acc = vr_g1_infinity, t;
-    uint64_t e[4];
-
-    vr_fr_to_canonical(e, k);
-    table[0] = vr_g1_infinity;
-    table[1] = *p;
-    for (int i = 2; i < 16; i++)
-        vr_g1_add(&table[i], &table[i - 1], p);
-    for (int w = 63; w >= 0; w--) {
-        uint64_t nib = (e[w >> 4] >> ((w & 15) * 4)) & 15;
-        for (int d = 0; d < 4; d++)
-            vr_g1_dbl(&acc, &acc);
-        t = table[0];
-        for (uint64_t i = 1; i < 16; i++)
-            vr_g1_cmov(&t, &table[i], (int)vr_limb_is_zero_word(i ^ nib));
-        vr_g1_add(&acc, &acc, &t);
-    }
-    *r = acc;
-    vr_memzero_explicit(e, sizeof(e));
-    vr_memzero_explicit(table, sizeof(table));
-    vr_memzero_explicit(&acc, sizeof(acc));
-    vr_memzero_explicit(&t, sizeof(t));
 }
 
 /*
@@ -440,13 +411,16 @@ static const uint64_t GLV_G2[3] = {
 };
 /* a1, a2, |b1|, b2 in Fr (Montgomery form) */
 static const vr_fr GLV_A1 = {{
-    0x24652cc2a81f4c29, 0xb67a59f4814d4d84, 0xf71dfeba0ae59e71, 0x14ee37d3e52329df
+    0x24652cc2a81f4c29, 0xb67a59f4814d4d84,
+    0xf71dfeba0ae59e71, 0x14ee37d3e52329df
 }};
 static const vr_fr GLV_A2 = {{
-    0x5001b1ef4f009a9b, 0xbd5e82c846474116, 0x5fec7030d27930cf, 0x03e59388fe18f17e
+    0x5001b1ef4f009a9b, 0xbd5e82c846474116,
+    0x5fec7030d27930cf, 0x03e59388fe18f17e
 }};
 static const vr_fr GLV_B1 = {{
-    0x6f7e7ac096e14e73, 0x2f18111c3eb36423, 0x211eb72d4914eabb, 0x1f5baa27fa2767c8
+    0x6f7e7ac096e14e73, 0x2f18111c3eb36423,
+    0x211eb72d4914eabb, 0x1f5baa27fa2767c8
 }};
 #define GLV_B2 GLV_A1   /* b2 = a1 */
 /* (r - 1) / 2: canonical values above it stand for negative numbers */
@@ -549,6 +523,229 @@ vr_g1_mul_var(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
         }
     }
     *r = acc;
+}
+
+/*
+ * Constant-time scalar multiplication.
+ *
+ * Homogeneous projective coordinates (X : Y : Z), x = X/Z, y = Y/Z, O =
+ * (0 : 1 : 0), with the complete formulas of Renes, Costello and Batina,
+ * "Complete addition formulas for prime order elliptic curves"
+ * (EUROCRYPT 2016, algorithms 7 and 9 for a = 0): no input is
+ * exceptional, so the loop needs no special case and no branch.
+ */
+typedef struct { vr_fp x, y, z; } g1_proj;
+
+/* 3b = 9, Montgomery form */
+static const vr_fp B3 = {{
+    0xf60647ce410d7ff7, 0x2f3d6f4dd31bd011,
+    0x2943337e3940c6d1, 0x1d9598e8a7e39857
+}};
+
+static void
+proj_add(g1_proj *r, const g1_proj *p, const g1_proj *q)
+{
+    // RCB algorithm 7: 12M + 2 m_3b + 19a
+    vr_fp t0, t1, t2, t3, t4, x3, y3, z3;
+
+    vr_fp_mul(&t0, &p->x, &q->x);
+    vr_fp_mul(&t1, &p->y, &q->y);
+    vr_fp_mul(&t2, &p->z, &q->z);
+    vr_fp_add(&t3, &p->x, &p->y);
+    vr_fp_add(&t4, &q->x, &q->y);
+    vr_fp_mul(&t3, &t3, &t4);
+    vr_fp_add(&t4, &t0, &t1);
+    vr_fp_sub(&t3, &t3, &t4);
+    vr_fp_add(&t4, &p->y, &p->z);
+    vr_fp_add(&x3, &q->y, &q->z);
+    vr_fp_mul(&t4, &t4, &x3);
+    vr_fp_add(&x3, &t1, &t2);
+    vr_fp_sub(&t4, &t4, &x3);
+    vr_fp_add(&x3, &p->x, &p->z);
+    vr_fp_add(&y3, &q->x, &q->z);
+    vr_fp_mul(&x3, &x3, &y3);
+    vr_fp_add(&y3, &t0, &t2);
+    vr_fp_sub(&y3, &x3, &y3);
+    vr_fp_add(&x3, &t0, &t0);
+    vr_fp_add(&t0, &x3, &t0);
+    vr_fp_mul(&t2, &t2, &B3);
+    vr_fp_add(&z3, &t1, &t2);
+    vr_fp_sub(&t1, &t1, &t2);
+    vr_fp_mul(&y3, &y3, &B3);
+    vr_fp_mul(&x3, &t4, &y3);
+    vr_fp_mul(&t2, &t3, &t1);
+    vr_fp_sub(&x3, &t2, &x3);
+    vr_fp_mul(&y3, &y3, &t0);
+    vr_fp_mul(&t1, &t1, &z3);
+    vr_fp_add(&y3, &t1, &y3);
+    vr_fp_mul(&t0, &t0, &t3);
+    vr_fp_mul(&z3, &z3, &t4);
+    vr_fp_add(&z3, &z3, &t0);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+static void
+proj_dbl(g1_proj *r, const g1_proj *p)
+{
+    // RCB algorithm 9: 6M + 2S + 1 m_3b + 9a
+    vr_fp t0, t1, t2, x3, y3, z3;
+
+    vr_fp_sqr(&t0, &p->y);
+    vr_fp_add(&z3, &t0, &t0);
+    vr_fp_add(&z3, &z3, &z3);
+    vr_fp_add(&z3, &z3, &z3);
+    vr_fp_mul(&t1, &p->y, &p->z);
+    vr_fp_sqr(&t2, &p->z);
+    vr_fp_mul(&t2, &t2, &B3);
+    vr_fp_mul(&x3, &t2, &z3);
+    vr_fp_add(&y3, &t0, &t2);
+    vr_fp_mul(&z3, &t1, &z3);
+    vr_fp_add(&t1, &t2, &t2);
+    vr_fp_add(&t2, &t1, &t2);
+    vr_fp_sub(&t0, &t0, &t2);
+    vr_fp_mul(&y3, &t0, &y3);
+    vr_fp_add(&y3, &x3, &y3);
+    vr_fp_mul(&t1, &p->x, &p->y);
+    vr_fp_mul(&x3, &t0, &t1);
+    vr_fp_add(&x3, &x3, &x3);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+static void
+proj_cmov(g1_proj *r, const g1_proj *a, int flag)
+{
+    vr_fp_cmov(&r->x, &a->x, flag);
+    vr_fp_cmov(&r->y, &a->y, flag);
+    vr_fp_cmov(&r->z, &a->z, flag);
+}
+
+/* r = table[|d|] negated if d < 0 (or if flip), by masked scans. */
+static void
+proj_select(g1_proj *r, const g1_proj table[9], int64_t d, uint64_t flip)
+{
+    // |d| without a branch: (d ^ s) - s with s the sign mask
+    uint64_t neg = ((uint64_t)d >> 63) ^ flip;
+    uint64_t s = vr_limb_mask((uint64_t)d >> 63);
+    uint64_t mag = ((uint64_t)d ^ s) - s;
+    vr_fp ny;
+    *r = table[0];
+    for (uint64_t j = 1; j < 9; j++)
+        proj_cmov(r, &table[j], (int)vr_limb_is_zero_word(j ^ mag));
+    vr_fp_neg(&ny, &r->y);
+    vr_fp_cmov(&r->y, &ny, (int)neg);
+}
+
+enum { CT_WINDOWS = 34 };   /* 4-bit signed windows: 136 bits >= |ki| */
+
+/* Signed 4-bit digits d_i in [-8, 7] of k < 2^135, k = sum d_i 16^i;
+ * branch-free. */
+static void
+recode4(int8_t d[CT_WINDOWS], const uint64_t k[4])
+{
+    uint64_t carry = 0;
+
+    for (int i = 0; i < CT_WINDOWS; i++) {
+        uint64_t nib = ((k[(4 * i) >> 6] >> ((4 * i) & 63)) & 15) + carry;
+        carry = (nib + 8) >> 4;
+        d[i] = (int8_t)((int64_t)nib - (int64_t)(carry << 4));
+    }
+}
+
+/* Constant-time signed_abs: |v| and the sign of v read in (-r/2, r/2). */
+static uint64_t
+signed_abs_ct(uint64_t out[4], const vr_fr *v)
+{
+    uint64_t a[4], b[4];
+    vr_fr n;
+    uint64_t neg;
+
+    vr_fr_to_canonical(a, v);
+    vr_fr_neg(&n, v);
+    vr_fr_to_canonical(b, &n);
+    neg = vr_limb_lt(HALF_R, a);
+    vr_limb_cmov(a, b, neg);
+    out[0] = a[0];
+    out[1] = a[1];
+    out[2] = a[2];
+    out[3] = a[3];
+    return neg;
+}
+
+void
+vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k)
+{
+    // GLV split as in vr_g1_mul_var (all steps branch-free), signed
+    // 4-bit windows over both halves: 34 x (4 doublings + 2 complete
+    // additions) on tables of 0..8 times p and phi(p).
+    uint64_t kc[4], c[2], k1[4], k2[4], neg1, neg2;
+    vr_fr c1, c2, t, u, f1, f2;
+    g1_proj t1[9], t2[9], acc, q, pp;
+    int8_t d1[CT_WINDOWS], d2[CT_WINDOWS];
+    vr_fp zz;
+
+    vr_fr_to_canonical(kc, k);
+    mulhi(c, kc, GLV_G1, 2);
+    vr_fr_from_canonical(&c1, (const uint64_t[4]){c[0], c[1], 0, 0});
+    mulhi(c, kc, GLV_G2, 3);
+    vr_fr_from_canonical(&c2, (const uint64_t[4]){c[0], c[1], 0, 0});
+    vr_fr_mul(&t, &c1, &GLV_A1);
+    vr_fr_mul(&u, &c2, &GLV_A2);
+    vr_fr_sub(&f1, k, &t);
+    vr_fr_sub(&f1, &f1, &u);
+    vr_fr_mul(&t, &c1, &GLV_B1);
+    vr_fr_mul(&u, &c2, &GLV_B2);
+    vr_fr_sub(&f2, &t, &u);
+    neg1 = signed_abs_ct(k1, &f1);
+    neg2 = signed_abs_ct(k2, &f2);
+    recode4(d1, k1);
+    recode4(d2, k2);
+
+    // p in projective form: (X Z : Y : Z^3), O as (0 : 1 : 0)
+    vr_fp_mul(&pp.x, &p->x, &p->z);
+    pp.y = p->y;
+    vr_fp_sqr(&zz, &p->z);
+    vr_fp_mul(&pp.z, &zz, &p->z);
+    proj_cmov(&pp, &(g1_proj){vr_fp_zero, vr_fp_one, vr_fp_zero},
+        vr_g1_is_inf(p));
+    t1[0] = (g1_proj){vr_fp_zero, vr_fp_one, vr_fp_zero};
+    t1[1] = pp;
+    for (int j = 2; j < 9; j++)
+        proj_add(&t1[j], &t1[j - 1], &pp);
+    for (int j = 0; j < 9; j++) {
+        t2[j] = t1[j];
+        vr_fp_mul(&t2[j].x, &t2[j].x, &GLV_BETA);
+    }
+    acc = t1[0];
+    for (int w = CT_WINDOWS - 1; w >= 0; w--) {
+        for (int i = 0; i < 4; i++)
+            proj_dbl(&acc, &acc);
+        proj_select(&q, t1, d1[w], neg1);
+        proj_add(&acc, &acc, &q);
+        proj_select(&q, t2, d2[w], neg2);
+        proj_add(&acc, &acc, &q);
+    }
+    // back to Jacobian: (X Z, Y Z^2, Z)
+    vr_fp_mul(&r->x, &acc.x, &acc.z);
+    vr_fp_sqr(&zz, &acc.z);
+    vr_fp_mul(&r->y, &acc.y, &zz);
+    r->z = acc.z;
+
+    vr_memzero_explicit(kc, sizeof(kc));
+    vr_memzero_explicit(c, sizeof(c));
+    vr_memzero_explicit(k1, sizeof(k1));
+    vr_memzero_explicit(k2, sizeof(k2));
+    vr_memzero_explicit(&c1, sizeof(c1));
+    vr_memzero_explicit(&c2, sizeof(c2));
+    vr_memzero_explicit(&f1, sizeof(f1));
+    vr_memzero_explicit(&f2, sizeof(f2));
+    vr_memzero_explicit(d1, sizeof(d1));
+    vr_memzero_explicit(d2, sizeof(d2));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&q, sizeof(q));
 }
 
 void

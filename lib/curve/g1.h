@@ -60,8 +60,9 @@ bool vr_g1_affine_is_on_curve(const vr_g1_affine *a);
 bool vr_g1_affine_eq(const vr_g1_affine *a, const vr_g1_affine *b);
 void vr_g1_affine_neg(vr_g1_affine *r, const vr_g1_affine *a);
 
-/* r = k p.  Constant time in k and p (fixed 4-bit windows, masked table
- * reads, complete additions).  For secret scalars. */
+/* r = k p.  Constant time in k and p: GLV split, signed 4-bit windows,
+ * masked table reads, complete projective formulas (Renes-Costello-
+ * Batina).  For secret scalars. */
 void vr_g1_mul(vr_g1 *r, const vr_g1 *p, const vr_fr *k);
 /* r = k p by the GLV split k = k1 + k2 lambda (|ki| < 2^128, the
  * endomorphism (x, y) -> (beta x, y)) and a joint width-5 wNAF.  Variable

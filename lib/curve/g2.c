@@ -16,8 +16,10 @@
 
 /* b' = 3 / (9 + u), Montgomery form */
 static const vr_fp2 B = {
-    {{0x3bf938e377b802a8, 0x020b1b273633535d, 0x26b7edf049755260, 0x2514c6324384a86d}},
-    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e, 0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
+    {{0x3bf938e377b802a8, 0x020b1b273633535d,
+      0x26b7edf049755260, 0x2514c6324384a86d}},
+    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e,
+      0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
 #define ONE {{{0xd35d438dc58f0d9d, 0x0a78eb28f5c70b3d, \
     0x666ea36f7879462c, 0x0e0a77c19a07df2f}}, {{0, 0, 0, 0}}}
 /* the generator of EIP-197 (BN254.md section 3), Montgomery form */
@@ -94,7 +96,7 @@ add_generic(vr_g2 *r, const vr_g2 *p, const vr_g2 *q, int *h_zero,
     vr_fp2_sqr(&t, &t);
     vr_fp2_sub(&t, &t, &z1z1);
     vr_fp2_sub(&t, &t, &z2z2);
-    vr_fp2_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2 - Z1Z1 - Z2Z2) H */
+    vr_fp2_mul(&r->z, &t, &h);               /* Z3 = ((Z1+Z2)^2-Z1Z1-Z2Z2) H */
     vr_fp2_sqr(&t, &rr);
     vr_fp2_sub(&t, &t, &j);
     vr_fp2_sub(&t, &t, &v);
@@ -240,7 +242,7 @@ vr_g2_eq(const vr_g2 *p, const vr_g2 *q)
     vr_fp2_mul(&c, &c, &q->z);
     vr_fp2_mul(&d, &q->y, &z1z1);
     vr_fp2_mul(&d, &d, &p->z);
-    same = vr_fp2_eq(&a, &b) & vr_fp2_eq(&c, &d);
+    same = (int)vr_fp2_eq(&a, &b) & vr_fp2_eq(&c, &d);
     return (pinf & qinf) | (!pinf & !qinf & same);
 }
 
@@ -266,7 +268,7 @@ vr_g2_is_on_curve(const vr_g2 *p)
     vr_fp2_sqr(&z6, &z6);
     vr_fp2_mul(&z6, &z6, &B);
     vr_fp2_add(&x3, &x3, &z6);
-    return vr_g2_is_inf(p) | vr_fp2_eq(&y2, &x3);
+    return (int)vr_g2_is_inf(p) | vr_fp2_eq(&y2, &x3);
 }
 
 void
@@ -323,7 +325,7 @@ vr_g2_to_affine_batch(vr_g2_affine *out, const vr_g2 *in, size_t n)
 bool
 vr_g2_affine_is_inf(const vr_g2_affine *a)
 {
-    return vr_fp2_is_zero(&a->x) & vr_fp2_is_zero(&a->y);
+    return (int)vr_fp2_is_zero(&a->x) & vr_fp2_is_zero(&a->y);
 }
 
 bool
@@ -335,13 +337,13 @@ vr_g2_affine_is_on_curve(const vr_g2_affine *a)
     vr_fp2_sqr(&x3, &a->x);
     vr_fp2_mul(&x3, &x3, &a->x);
     vr_fp2_add(&x3, &x3, &B);
-    return vr_g2_affine_is_inf(a) | vr_fp2_eq(&y2, &x3);
+    return (int)vr_g2_affine_is_inf(a) | vr_fp2_eq(&y2, &x3);
 }
 
 bool
 vr_g2_affine_eq(const vr_g2_affine *a, const vr_g2_affine *b)
 {
-    return vr_fp2_eq(&a->x, &b->x) & vr_fp2_eq(&a->y, &b->y);
+    return (int)vr_fp2_eq(&a->x, &b->x) & vr_fp2_eq(&a->y, &b->y);
 }
 
 void
@@ -349,35 +351,6 @@ vr_g2_affine_neg(vr_g2_affine *r, const vr_g2_affine *a)
 {
     r->x = a->x;
     vr_fp2_neg(&r->y, &a->y);                /* (0, 0) stays (0, 0) */
-}
-
-void
-vr_g2_mul(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
-{
-    // Fixed 4-bit windows from the top: 64 x (4 doublings + 1 complete
-    // addition of table[window]), the table read by a masked scan.
-    vr_g2 table[16], acc = vr_g2_infinity, t;
-    uint64_t e[4];
-
-    vr_fr_to_canonical(e, k);
-    table[0] = vr_g2_infinity;
-    table[1] = *p;
-    for (int i = 2; i < 16; i++)
-        vr_g2_add(&table[i], &table[i - 1], p);
-    for (int w = 63; w >= 0; w--) {
-        uint64_t nib = (e[w >> 4] >> ((w & 15) * 4)) & 15;
-        for (int d = 0; d < 4; d++)
-            vr_g2_dbl(&acc, &acc);
-        t = table[0];
-        for (uint64_t i = 1; i < 16; i++)
-            vr_g2_cmov(&t, &table[i], (int)vr_limb_is_zero_word(i ^ nib));
-        vr_g2_add(&acc, &acc, &t);
-    }
-    *r = acc;
-    vr_memzero_explicit(e, sizeof(e));
-    vr_memzero_explicit(table, sizeof(table));
-    vr_memzero_explicit(&acc, sizeof(acc));
-    vr_memzero_explicit(&t, sizeof(t));
 }
 
 /*
@@ -511,11 +484,15 @@ vr_g2_mul_var(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
 /* psi = untwist-Frobenius-twist: (x, y) -> (conj(x) g12, conj(y) g13) with
  * g1k = xi^(k (p - 1) / 6), Montgomery form */
 static const vr_fp2 PSI_X = {
-    {{0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec}},
-    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
+    {{0xb5773b104563ab30, 0x347f91c8a9aa6454,
+      0x7a007127242e0991, 0x1956bcd8118214ec}},
+    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141,
+      0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
 static const vr_fp2 PSI_Y = {
-    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb, 0x31a9d1b6f9645366, 0x253570bea500f8dd}},
-    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db, 0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
+    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb,
+      0x31a9d1b6f9645366, 0x253570bea500f8dd}},
+    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db,
+      0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
 
 void
 vr_g2_psi(vr_g2 *r, const vr_g2 *p)
@@ -629,4 +606,210 @@ void
 vr_g2_affine_to_bytes_snarkjs(unsigned char out[128], const vr_g2_affine *a)
 {
     to_words(out, a, 0);
+}
+
+/*
+ * Constant-time scalar multiplication.
+ *
+ * Homogeneous projective coordinates (X : Y : Z), x = X/Z, y = Y/Z, O =
+ * (0 : 1 : 0), with the complete formulas of Renes, Costello and Batina,
+ * "Complete addition formulas for prime order elliptic curves"
+ * (EUROCRYPT 2016, algorithms 7 and 9 for a = 0), here over Fp2 on the
+ * twist: their exceptional pairs need a point of order 2, and
+ * #E'(Fp2) = r (2p - r) is odd, so the loop needs no special case and no
+ * branch.
+ */
+typedef struct { vr_fp2 x, y, z; } g2_proj;
+
+/* 3b' = 9 / (9 + u), Montgomery form */
+static const vr_fp2 B3 = {
+    {{0x3baa927cb62e0d6a, 0xd71e7c52d1b664fd,
+      0x03873e63d95d4664, 0x0e75b5b1082ab8f4}},
+    {{0xaab7c6667596fe35, 0x31d21a78bb6a27ba,
+      0x85dd7297680401ff, 0x03c52d6adf39a7e9}}};
+
+static void
+proj_add(g2_proj *r, const g2_proj *p, const g2_proj *q)
+{
+    // RCB algorithm 7: 12M + 2 m_3b + 19a
+    vr_fp2 t0, t1, t2, t3, t4, x3, y3, z3;
+
+    vr_fp2_mul(&t0, &p->x, &q->x);
+    vr_fp2_mul(&t1, &p->y, &q->y);
+    vr_fp2_mul(&t2, &p->z, &q->z);
+    vr_fp2_add(&t3, &p->x, &p->y);
+    vr_fp2_add(&t4, &q->x, &q->y);
+    vr_fp2_mul(&t3, &t3, &t4);
+    vr_fp2_add(&t4, &t0, &t1);
+    vr_fp2_sub(&t3, &t3, &t4);
+    vr_fp2_add(&t4, &p->y, &p->z);
+    vr_fp2_add(&x3, &q->y, &q->z);
+    vr_fp2_mul(&t4, &t4, &x3);
+    vr_fp2_add(&x3, &t1, &t2);
+    vr_fp2_sub(&t4, &t4, &x3);
+    vr_fp2_add(&x3, &p->x, &p->z);
+    vr_fp2_add(&y3, &q->x, &q->z);
+    vr_fp2_mul(&x3, &x3, &y3);
+    vr_fp2_add(&y3, &t0, &t2);
+    vr_fp2_sub(&y3, &x3, &y3);
+    vr_fp2_add(&x3, &t0, &t0);
+    vr_fp2_add(&t0, &x3, &t0);
+    vr_fp2_mul(&t2, &t2, &B3);
+    vr_fp2_add(&z3, &t1, &t2);
+    vr_fp2_sub(&t1, &t1, &t2);
+    vr_fp2_mul(&y3, &y3, &B3);
+    vr_fp2_mul(&x3, &t4, &y3);
+    vr_fp2_mul(&t2, &t3, &t1);
+    vr_fp2_sub(&x3, &t2, &x3);
+    vr_fp2_mul(&y3, &y3, &t0);
+    vr_fp2_mul(&t1, &t1, &z3);
+    vr_fp2_add(&y3, &t1, &y3);
+    vr_fp2_mul(&t0, &t0, &t3);
+    vr_fp2_mul(&z3, &z3, &t4);
+    vr_fp2_add(&z3, &z3, &t0);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+static void
+proj_dbl(g2_proj *r, const g2_proj *p)
+{
+    // RCB algorithm 9: 6M + 2S + 1 m_3b + 9a
+    vr_fp2 t0, t1, t2, x3, y3, z3;
+
+    vr_fp2_sqr(&t0, &p->y);
+    vr_fp2_add(&z3, &t0, &t0);
+    vr_fp2_add(&z3, &z3, &z3);
+    vr_fp2_add(&z3, &z3, &z3);
+    vr_fp2_mul(&t1, &p->y, &p->z);
+    vr_fp2_sqr(&t2, &p->z);
+    vr_fp2_mul(&t2, &t2, &B3);
+    vr_fp2_mul(&x3, &t2, &z3);
+    vr_fp2_add(&y3, &t0, &t2);
+    vr_fp2_mul(&z3, &t1, &z3);
+    vr_fp2_add(&t1, &t2, &t2);
+    vr_fp2_add(&t2, &t1, &t2);
+    vr_fp2_sub(&t0, &t0, &t2);
+    vr_fp2_mul(&y3, &t0, &y3);
+    vr_fp2_add(&y3, &x3, &y3);
+    vr_fp2_mul(&t1, &p->x, &p->y);
+    vr_fp2_mul(&x3, &t0, &t1);
+    vr_fp2_add(&x3, &x3, &x3);
+    r->x = x3;
+    r->y = y3;
+    r->z = z3;
+}
+
+static void
+proj_cmov(g2_proj *r, const g2_proj *a, int flag)
+{
+    vr_fp2_cmov(&r->x, &a->x, flag);
+    vr_fp2_cmov(&r->y, &a->y, flag);
+    vr_fp2_cmov(&r->z, &a->z, flag);
+}
+
+/* r = table[|d|] negated if d < 0 (or if flip), by masked scans. */
+static void
+proj_select(g2_proj *r, const g2_proj table[9], int64_t d, uint64_t flip)
+{
+    // |d| without a branch: (d ^ s) - s with s the sign mask
+    uint64_t neg = ((uint64_t)d >> 63) ^ flip;
+    uint64_t s = vr_limb_mask((uint64_t)d >> 63);
+    uint64_t mag = ((uint64_t)d ^ s) - s;
+    vr_fp2 ny;
+    *r = table[0];
+    for (uint64_t j = 1; j < 9; j++)
+        proj_cmov(r, &table[j], (int)vr_limb_is_zero_word(j ^ mag));
+    vr_fp2_neg(&ny, &r->y);
+    vr_fp2_cmov(&r->y, &ny, (int)neg);
+}
+
+enum { CT_WINDOWS = 34 };   /* 4-bit signed windows: 136 bits >= |ki| */
+
+/* Signed 4-bit digits d_i in [-8, 7] of k < 2^135, k = sum d_i 16^i;
+ * branch-free. */
+static void
+recode4(int8_t d[CT_WINDOWS], const uint64_t k[4])
+{
+    uint64_t carry = 0;
+
+    for (int i = 0; i < CT_WINDOWS; i++) {
+        uint64_t nib = ((k[(4 * i) >> 6] >> ((4 * i) & 63)) & 15) + carry;
+        carry = (nib + 8) >> 4;
+        d[i] = (int8_t)((int64_t)nib - (int64_t)(carry << 4));
+    }
+}
+
+void
+vr_g2_mul(vr_g2 *r, const vr_g2 *p, const vr_fr *k)
+{
+    // For p in G2: the GLS split k = k0 + k1 lambda of vr_g2_mul_var,
+    // here by a branch-free binary division, then signed 4-bit windows
+    // over both halves on tables of 0..8 times p and psi(p).  For p on E'
+    // but outside G2 the result is [k0] p + [k1] psi(p), not k p.
+    static const vr_u128 LAMBDA = ((vr_u128)0x6f4d8248eeb859fbULL << 64) |
+        0xf83e9682e87cfd46ULL;
+    uint64_t kc[4], k0[4] = {0}, k1[4] = {0};
+    g2_proj t1[9], t2[9], acc, q, pp;
+    int8_t d0[CT_WINDOWS], d1[CT_WINDOWS];
+    vr_fp2 zz;
+    vr_u128 rem = 0;
+
+    vr_fr_to_canonical(kc, k);
+    for (int i = 255; i >= 0; i--) {
+        rem = (rem << 1) | vr_limb_bit(kc, i);
+        vr_u128 d = rem - LAMBDA;               /* top bit set iff rem < L */
+        uint64_t ge = 1 ^ (uint64_t)(d >> 127);
+        vr_u128 m = (vr_u128)0 - ge;
+        rem = (d & m) | (rem & ~m);
+        k1[i >> 6] |= ge << (i & 63);
+    }
+    k0[0] = (uint64_t)rem;
+    k0[1] = (uint64_t)(rem >> 64);
+    recode4(d0, k0);
+    recode4(d1, k1);
+
+    // p in projective form: (X Z : Y : Z^3), O as (0 : 1 : 0)
+    vr_fp2_mul(&pp.x, &p->x, &p->z);
+    pp.y = p->y;
+    vr_fp2_sqr(&zz, &p->z);
+    vr_fp2_mul(&pp.z, &zz, &p->z);
+    proj_cmov(&pp, &(g2_proj){vr_fp2_zero, vr_fp2_one, vr_fp2_zero},
+        vr_g2_is_inf(p));
+    t1[0] = (g2_proj){vr_fp2_zero, vr_fp2_one, vr_fp2_zero};
+    t1[1] = pp;
+    for (int j = 2; j < 9; j++)
+        proj_add(&t1[j], &t1[j - 1], &pp);
+    for (int j = 0; j < 9; j++) {
+        // psi on projective coordinates: same map as on Jacobian ones
+        vr_fp2_conj(&t2[j].x, &t1[j].x);
+        vr_fp2_mul(&t2[j].x, &t2[j].x, &PSI_X);
+        vr_fp2_conj(&t2[j].y, &t1[j].y);
+        vr_fp2_mul(&t2[j].y, &t2[j].y, &PSI_Y);
+        vr_fp2_conj(&t2[j].z, &t1[j].z);
+    }
+    acc = t1[0];
+    for (int w = CT_WINDOWS - 1; w >= 0; w--) {
+        for (int i = 0; i < 4; i++)
+            proj_dbl(&acc, &acc);
+        proj_select(&q, t1, d0[w], 0);
+        proj_add(&acc, &acc, &q);
+        proj_select(&q, t2, d1[w], 0);
+        proj_add(&acc, &acc, &q);
+    }
+    // back to Jacobian: (X Z, Y Z^2, Z)
+    vr_fp2_mul(&r->x, &acc.x, &acc.z);
+    vr_fp2_sqr(&zz, &acc.z);
+    vr_fp2_mul(&r->y, &acc.y, &zz);
+    r->z = acc.z;
+
+    vr_memzero_explicit(kc, sizeof(kc));
+    vr_memzero_explicit(k0, sizeof(k0));
+    vr_memzero_explicit(k1, sizeof(k1));
+    vr_memzero_explicit(&rem, sizeof(rem));
+    vr_memzero_explicit(d0, sizeof(d0));
+    vr_memzero_explicit(d1, sizeof(d1));
+    vr_memzero_explicit(&acc, sizeof(acc));
+    vr_memzero_explicit(&q, sizeof(q));
 }

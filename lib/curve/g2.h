@@ -59,8 +59,10 @@ bool vr_g2_affine_is_on_curve(const vr_g2_affine *a);
 bool vr_g2_affine_eq(const vr_g2_affine *a, const vr_g2_affine *b);
 void vr_g2_affine_neg(vr_g2_affine *r, const vr_g2_affine *a);
 
-/* r = k p.  Constant time in k and p (fixed 4-bit windows, masked table
- * reads, complete additions).  For secret scalars. */
+/* r = k p for p in G2.  Constant time in k and p: GLS split by psi,
+ * signed 4-bit windows, masked table reads, complete projective formulas
+ * (Renes-Costello-Batina).  For secret scalars.  p on E' but outside G2
+ * gives a wrong result: decode with the subgroup check first. */
 void vr_g2_mul(vr_g2 *r, const vr_g2 *p, const vr_fr *k);
 /* r = k p for p in G2, by the GLS split k = k0 + k1 lambda (lambda =
  * 6x^2, psi = [lambda] on G2) and a joint width-5 wNAF.  p outside G2

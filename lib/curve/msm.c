@@ -25,6 +25,7 @@
 #include "vr.h"
 #include "base/par.h"
 #include "curve/msm.h"
+#include "field/limb.h"
 
 #define NGROUP 6
 static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
@@ -37,6 +38,8 @@ static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define SUB_LOG2 14             /* points sorted per block */
 #define BATCH 1024              /* additions sharing one inversion */
 #define ALIGN 64
+#define SEG 64                  /* bucket segments summed side by side */
+#define SEG_MIN_NB 1024         /* from this many buckets (c >= 11) */
 
 /* -- scalar recoding ----------------------------------------------------- */
 
@@ -58,7 +61,10 @@ windows(int bits, int c)
  * Window width for m points of at most `bits` bits: minimize
  *   W(c) * (m * A + 2^(c-1) * R),
  * A ~ 8 multiplications per batched affine addition (with the sort), and
- * R ~ 27 per bucket in the running sum (a mixed and a Jacobian addition).
+ * R per bucket in the window sum: ~27 for the Jacobian running sum (a
+ * mixed and a full addition), ~17 for the batched segment sums used from
+ * SEG_MIN_NB buckets (two batched additions and their share of the
+ * inversions).
  */
 static int
 choose_c(size_t m, int bits)
@@ -67,8 +73,9 @@ choose_c(size_t m, int bits)
     int bc = 1;
 
     for (int c = 1; c <= CMAX; c++) {
+        size_t nb = (size_t)1 << (c - 1);
         double cost = (double)windows(bits, c) *
-            ((double)m * 8.0 + (double)((size_t)1 << (c - 1)) * 27.0);
+            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 27.0));
         if (c == 1 || cost < best) {
             best = cost;
             bc = c;
@@ -133,7 +140,7 @@ struct layout {
     size_t k, bl, neg, idx, dig, ws;    /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
-        t_num, t_den, t_pre;    /* offsets inside a thread area */
+        t_num, t_den, t_pre, t_seg;     /* offsets inside a thread area */
     size_t total;
 };
 
@@ -198,6 +205,7 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_num, &e, BATCH * fsz);
     place(&L->t_den, &e, BATCH * fsz);
     place(&L->t_pre, &e, BATCH * fsz);
+    place(&L->t_seg, &e, 2 * SEG * aff);
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);
     L->total = end + ALIGN;     /* slack to align the caller's pointer */
@@ -373,10 +381,50 @@ setup(struct run *R, void *scratch, const void *bases,
 
 /* -- G1 ------------------------------------------------------------------- */
 
+/* Fp through the limb.h routines inline (fp.h offers them for hot loops):
+ * the batched additions are bound by these calls. */
+static inline void
+fpi_mul(vr_fp *r, const vr_fp *a, const vr_fp *b)
+{
+    vr_limb_mont_mul(r->l, a->l, b->l, vr_fp_modulus, VR_FP_N0);
+}
+
+static inline void
+fpi_sqr(vr_fp *r, const vr_fp *a)
+{
+    vr_limb_mont_sqr(r->l, a->l, vr_fp_modulus, VR_FP_N0);
+}
+
+static inline void
+fpi_add(vr_fp *r, const vr_fp *a, const vr_fp *b)
+{
+    vr_limb_add_mod(r->l, a->l, b->l, vr_fp_modulus);
+}
+
+static inline void
+fpi_sub(vr_fp *r, const vr_fp *a, const vr_fp *b)
+{
+    vr_limb_sub_mod(r->l, a->l, b->l, vr_fp_modulus);
+}
+
+static inline void
+fpi_dbl(vr_fp *r, const vr_fp *a)
+{
+    vr_limb_add_mod(r->l, a->l, a->l, vr_fp_modulus);
+}
+
+static inline void
+fpi_neg(vr_fp *r, const vr_fp *a)
+{
+    vr_limb_neg_mod(r->l, a->l, vr_fp_modulus);
+}
+
+#define fpi_inv_var vr_fp_inv_var
+
 #define T_AFF vr_g1_affine
 #define T_JAC vr_g1
 #define T_F vr_fp
-#define F_(op) vr_fp_##op
+#define F_(op) fpi_##op
 #define J_(op) vr_g1_##op
 #define NAME(x) g1_##x
 #include "curve/msm.inc"

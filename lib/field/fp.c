@@ -18,7 +18,7 @@ const uint64_t vr_fp_modulus[4] = {
 };
 #define M vr_fp_modulus
 /* -p^-1 mod 2^64 */
-#define N0 0x87d20782e4866389ULL
+#define N0 VR_FP_N0
 
 const vr_fp vr_fp_zero = {{0, 0, 0, 0}};
 /* 2^256 mod p: 1 in Montgomery form */
@@ -214,7 +214,7 @@ vr_fp_sqrt(vr_fp *r, const vr_fp *a)
     vr_fp_pow(&s, a, P_PLUS_1_DIV_4);
     vr_fp_sqr(&c, &s);
     *r = s;
-    return vr_fp_eq(&c, a) ? VR_OK : VR_ERANGE;
+    return VR_ERANGE * (int)(vr_limb_eq(c.l, a->l) ^ 1);
 }
 
 bool
@@ -271,10 +271,17 @@ vr_fp_from_u64(vr_fp *r, uint64_t v)
 int
 vr_fp_from_canonical(vr_fp *r, const uint64_t in[4])
 {
-    if (!vr_limb_lt(in, M))
-        return VR_EFORMAT;
-    vr_limb_mont_mul(r->l, in, R2, M, N0);
-    return VR_OK;
+    // No branch on in (a secret may come this way): convert always, zero
+    // the result unless in < m, and turn the flag into the status
+    // arithmetically.
+    uint64_t t[4], ok = vr_limb_lt(in, M), mask = vr_limb_mask(ok);
+
+    vr_limb_mont_mul(t, in, R2, M, N0);
+    r->l[0] = t[0] & mask;
+    r->l[1] = t[1] & mask;
+    r->l[2] = t[2] & mask;
+    r->l[3] = t[3] & mask;
+    return VR_EFORMAT * (int)(ok ^ 1);
 }
 
 void

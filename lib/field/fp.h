@@ -22,6 +22,11 @@ typedef struct { uint64_t l[4]; } vr_fp;
 extern const vr_fp vr_fp_zero;          /* 0 */
 extern const vr_fp vr_fp_one;           /* 1 (= 2^256 mod p in limbs) */
 extern const uint64_t vr_fp_modulus[4]; /* p, plain limbs */
+/* -p^-1 mod 2^64.  With vr_fp_modulus, for hot loops that call the
+ * field/limb.h routines inline, e.g.
+ *   vr_limb_mont_mul(r.l, a.l, b.l, vr_fp_modulus, VR_FP_N0)
+ * is vr_fp_mul(&r, &a, &b) without the call. */
+#define VR_FP_N0 0x87d20782e4866389ULL
 
 /* r = a + b. */
 void vr_fp_add(vr_fp *r, const vr_fp *a, const vr_fp *b);
@@ -62,15 +67,18 @@ bool vr_fp_is_odd(const vr_fp *a);
 
 /* r = v. */
 void vr_fp_from_u64(vr_fp *r, uint64_t v);
-/* r = in (plain limbs).  VR_EFORMAT if in >= p (r untouched). */
+/* r = in (plain limbs).  VR_EFORMAT (and r = 0) if in >= p.  Constant
+ * time. */
 int vr_fp_from_canonical(vr_fp *r, const uint64_t in[4]);
 /* out = canonical value of a (plain limbs, < p). */
 void vr_fp_to_canonical(uint64_t out[4], const vr_fp *a);
-/* Parse 32 big-endian bytes.  VR_EFORMAT unless the value is below p. */
+/* Parse 32 big-endian bytes.  VR_EFORMAT (r = 0) unless the value is
+ * below p.  Constant time. */
 int vr_fp_from_bytes_be(vr_fp *r, const unsigned char in[32]);
 /* Write the canonical value as 32 big-endian bytes. */
 void vr_fp_to_bytes_be(unsigned char out[32], const vr_fp *a);
-/* Parse 32 little-endian bytes.  VR_EFORMAT unless the value is below p. */
+/* Parse 32 little-endian bytes.  VR_EFORMAT (r = 0) unless the value
+ * is below p.  Constant time. */
 int vr_fp_from_bytes_le(vr_fp *r, const unsigned char in[32]);
 /* Write the canonical value as 32 little-endian bytes. */
 void vr_fp_to_bytes_le(unsigned char out[32], const vr_fp *a);

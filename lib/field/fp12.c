@@ -12,13 +12,18 @@ const vr_fp12 vr_fp12_one = {{{{{
 /* gamma_{k,1} = xi^((p^k - 1) / 6), Montgomery form: the Frobenius scale
  * of w (c1 = g1 w + g3 w^3 + g5 w^5 gets gamma_{k,1} on top of Fp6's). */
 static const vr_fp2 G1_1 = {
-    {{0xaf9ba69633144907, 0xca6b1d7387afb78a, 0x11bded5ef08a2087, 0x02f34d751a1f3a7c}},
-    {{0xa222ae234c492d72, 0xd00f02a4565de15b, 0xdc2ff3a253dfc926, 0x10a75716b3899551}}};
+    {{0xaf9ba69633144907, 0xca6b1d7387afb78a,
+      0x11bded5ef08a2087, 0x02f34d751a1f3a7c}},
+    {{0xa222ae234c492d72, 0xd00f02a4565de15b,
+      0xdc2ff3a253dfc926, 0x10a75716b3899551}}};
 static const vr_fp G2_1 =
-    {{0xca8d800500fa1bf2, 0xf0c5d61468b39769, 0x0e201271ad0d4418, 0x04290f65bad856e6}};
+    {{0xca8d800500fa1bf2, 0xf0c5d61468b39769,
+      0x0e201271ad0d4418, 0x04290f65bad856e6}};
 static const vr_fp2 G3_1 = {
-    {{0x365316184e46d97d, 0x0af7129ed4c96d9f, 0x659da72fca1009b5, 0x08116d8983a20d23}},
-    {{0xb1df4af7c39c1939, 0x3d9f02878a73bf7f, 0x9b2220928caf0ae0, 0x26684515eff054a6}}};
+    {{0x365316184e46d97d, 0x0af7129ed4c96d9f,
+      0x659da72fca1009b5, 0x08116d8983a20d23}},
+    {{0xb1df4af7c39c1939, 0x3d9f02878a73bf7f,
+      0x9b2220928caf0ae0, 0x26684515eff054a6}}};
 
 void
 vr_fp12_add(vr_fp12 *r, const vr_fp12 *a, const vr_fp12 *b)
@@ -215,7 +220,7 @@ vr_fp12_is_one(const vr_fp12 *a)
 bool
 vr_fp12_eq(const vr_fp12 *a, const vr_fp12 *b)
 {
-    return vr_fp6_eq(&a->c0, &b->c0) & vr_fp6_eq(&a->c1, &b->c1);
+    return (int)vr_fp6_eq(&a->c0, &b->c0) & vr_fp6_eq(&a->c1, &b->c1);
 }
 
 void

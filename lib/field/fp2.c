@@ -139,7 +139,7 @@ vr_fp2_sqrt(vr_fp2 *r, const vr_fp2 *a)
     vr_fp2_cmov(&b, &xu, vr_fp2_eq(&alpha, &minus_one));
     vr_fp2_sqr(&chk, &b);
     *r = b;
-    return vr_fp2_eq(&chk, a) ? VR_OK : VR_ERANGE;
+    return VR_ERANGE * (int)(vr_fp2_eq(&chk, a) ^ 1);
 }
 
 bool

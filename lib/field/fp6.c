@@ -15,21 +15,31 @@ const vr_fp6 vr_fp6_one = {{{{
  * coefficient of v^j is scaled by gamma_{k,2j}.
  */
 static const vr_fp2 G1_2 = {
-    {{0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec}},
-    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
+    {{0xb5773b104563ab30, 0x347f91c8a9aa6454,
+      0x7a007127242e0991, 0x1956bcd8118214ec}},
+    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141,
+      0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
 static const vr_fp2 G1_4 = {
-    {{0x7361d77f843abe92, 0xa5bb2bd3273411fb, 0x9c941f314b3e2399, 0x15df9cddbb9fd3ec}},
-    {{0x5dddfd154bd8c949, 0x62cb29a5a4445b60, 0x37bc870a0c7dd2b9, 0x24830a9d3171f0fd}}};
+    {{0x7361d77f843abe92, 0xa5bb2bd3273411fb,
+      0x9c941f314b3e2399, 0x15df9cddbb9fd3ec}},
+    {{0x5dddfd154bd8c949, 0x62cb29a5a4445b60,
+      0x37bc870a0c7dd2b9, 0x24830a9d3171f0fd}}};
 static const vr_fp G2_2 =
-    {{0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0}};
+    {{0x3350c88e13e80b9c, 0x7dce557cdb5e56b9,
+      0x6001b4b8b615564a, 0x2682e617020217e0}};
 static const vr_fp G2_4 =
-    {{0x71930c11d782e155, 0xa6bb947cffbe3323, 0xaa303344d4741444, 0x2c3b3f0d26594943}};
+    {{0x71930c11d782e155, 0xa6bb947cffbe3323,
+      0xaa303344d4741444, 0x2c3b3f0d26594943}};
 static const vr_fp2 G3_2 = {
-    {{0xc9af22f716ad6bad, 0xb311782a4aa662b2, 0x19eeaf64e248c7f4, 0x20273e77e3439f82}},
-    {{0xacc02860f7ce93ac, 0x3933d5817ba76b4c, 0x69e6188b446c8467, 0x0a46036d4417cc55}}};
+    {{0xc9af22f716ad6bad, 0xb311782a4aa662b2,
+      0x19eeaf64e248c7f4, 0x20273e77e3439f82}},
+    {{0xacc02860f7ce93ac, 0x3933d5817ba76b4c,
+      0x69e6188b446c8467, 0x0a46036d4417cc55}}};
 static const vr_fp2 G3_4 = {
-    {{0x448a93a57b6762df, 0xbfd62df528fdeadf, 0xd858f5d00e9bd47a, 0x06b03d4d3476ec58}},
-    {{0x2b19daf4bcc936d1, 0xa1a54e7a56f4299f, 0xb533eee05adeaef1, 0x170c812b84dda0b2}}};
+    {{0x448a93a57b6762df, 0xbfd62df528fdeadf,
+      0xd858f5d00e9bd47a, 0x06b03d4d3476ec58}},
+    {{0x2b19daf4bcc936d1, 0xa1a54e7a56f4299f,
+      0xb533eee05adeaef1, 0x170c812b84dda0b2}}};
 
 void
 vr_fp6_add(vr_fp6 *r, const vr_fp6 *a, const vr_fp6 *b)
@@ -232,14 +242,14 @@ vr_fp6_frobenius(vr_fp6 *r, const vr_fp6 *a, int k)
 bool
 vr_fp6_is_zero(const vr_fp6 *a)
 {
-    return vr_fp2_is_zero(&a->c0) & vr_fp2_is_zero(&a->c1) &
+    return (int)vr_fp2_is_zero(&a->c0) & vr_fp2_is_zero(&a->c1) &
         vr_fp2_is_zero(&a->c2);
 }
 
 bool
 vr_fp6_eq(const vr_fp6 *a, const vr_fp6 *b)
 {
-    return vr_fp2_eq(&a->c0, &b->c0) & vr_fp2_eq(&a->c1, &b->c1) &
+    return (int)vr_fp2_eq(&a->c0, &b->c0) & vr_fp2_eq(&a->c1, &b->c1) &
         vr_fp2_eq(&a->c2, &b->c2);
 }
 

@@ -20,7 +20,7 @@ const uint64_t vr_fr_modulus[4] = {
 };
 #define M vr_fr_modulus
 /* -r^-1 mod 2^64 */
-#define N0 0xc2e1f593efffffffULL
+#define N0 VR_FR_N0
 
 const vr_fr vr_fr_zero = {{0, 0, 0, 0}};
 /* 2^256 mod r: 1 in Montgomery form */
@@ -239,7 +239,7 @@ vr_fr_sqrt(vr_fr *r, const vr_fr *a)
     }
     vr_fr_sqr(&chk, &z);
     *r = z;
-    return vr_fr_eq(&chk, a) ? VR_OK : VR_ERANGE;
+    return VR_ERANGE * (int)(vr_limb_eq(chk.l, a->l) ^ 1);
 }
 
 bool
@@ -296,10 +296,17 @@ vr_fr_from_u64(vr_fr *r, uint64_t v)
 int
 vr_fr_from_canonical(vr_fr *r, const uint64_t in[4])
 {
-    if (!vr_limb_lt(in, M))
-        return VR_EFORMAT;
-    vr_limb_mont_mul(r->l, in, R2, M, N0);
-    return VR_OK;
+    // No branch on in (a secret may come this way): convert always, zero
+    // the result unless in < m, and turn the flag into the status
+    // arithmetically.
+    uint64_t t[4], ok = vr_limb_lt(in, M), mask = vr_limb_mask(ok);
+
+    vr_limb_mont_mul(t, in, R2, M, N0);
+    r->l[0] = t[0] & mask;
+    r->l[1] = t[1] & mask;
+    r->l[2] = t[2] & mask;
+    r->l[3] = t[3] & mask;
+    return VR_EFORMAT * (int)(ok ^ 1);
 }
 
 void

@@ -22,6 +22,11 @@ typedef struct { uint64_t l[4]; } vr_fr;
 extern const vr_fr vr_fr_zero;          /* 0 */
 extern const vr_fr vr_fr_one;           /* 1 (= 2^256 mod r in limbs) */
 extern const uint64_t vr_fr_modulus[4]; /* r, plain limbs */
+/* -r^-1 mod 2^64.  With vr_fr_modulus, for hot loops that call the
+ * field/limb.h routines inline, e.g.
+ *   vr_limb_mont_mul(r.l, a.l, b.l, vr_fr_modulus, VR_FR_N0)
+ * is vr_fr_mul(&r, &a, &b) without the call. */
+#define VR_FR_N0 0xc2e1f593efffffffULL
 
 #define VR_FR_TWO_ADICITY 28            /* 2^28 exactly divides r - 1 */
 
@@ -66,15 +71,18 @@ bool vr_fr_is_odd(const vr_fr *a);
 void vr_fr_from_u64(vr_fr *r, uint64_t v);
 /* r = v mod r (negative v gives r - |v|).  Constant time in v. */
 void vr_fr_from_i64(vr_fr *r, int64_t v);
-/* r = in (plain limbs).  VR_EFORMAT if in >= r (r untouched). */
+/* r = in (plain limbs).  VR_EFORMAT (and r = 0) if in >= r.  Constant
+ * time. */
 int vr_fr_from_canonical(vr_fr *r, const uint64_t in[4]);
 /* out = canonical value of a (plain limbs, < r). */
 void vr_fr_to_canonical(uint64_t out[4], const vr_fr *a);
-/* Parse 32 big-endian bytes.  VR_EFORMAT unless the value is below r. */
+/* Parse 32 big-endian bytes.  VR_EFORMAT (r = 0) unless the value is
+ * below r.  Constant time. */
 int vr_fr_from_bytes_be(vr_fr *r, const unsigned char in[32]);
 /* Write the canonical value as 32 big-endian bytes. */
 void vr_fr_to_bytes_be(unsigned char out[32], const vr_fr *a);
-/* Parse 32 little-endian bytes.  VR_EFORMAT unless the value is below r. */
+/* Parse 32 little-endian bytes.  VR_EFORMAT (r = 0) unless the value
+ * is below r.  Constant time. */
 int vr_fr_from_bytes_le(vr_fr *r, const unsigned char in[32]);
 /* Write the canonical value as 32 little-endian bytes. */
 void vr_fr_to_bytes_le(unsigned char out[32], const vr_fr *a);

@@ -17,7 +17,7 @@ static const uint64_t vr_fp_p_[4] = {
     0xb85045b68181585d, 0x30644e72e131a029
 };
 /* -p^-1 mod 2^64 */
-#define VR_FP_N0_ 0x87d20782e4866389ULL
+#define VR_FP_N0_ VR_FP_N0
 
 /* make VERIFY=1: every operand and result is fully reduced */
 #define FP_REDUCED_(a) VR_VERIFY_CHECK(vr_limb_lt((a)->l, vr_fp_p_))

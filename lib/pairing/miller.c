@@ -18,18 +18,25 @@
 
 /* b' = 3 / (9 + u), Montgomery form */
 static const vr_fp2 B_TWIST = {
-    {{0x3bf938e377b802a8, 0x020b1b273633535d, 0x26b7edf049755260, 0x2514c6324384a86d}},
-    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e, 0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
+    {{0x3bf938e377b802a8, 0x020b1b273633535d,
+      0x26b7edf049755260, 0x2514c6324384a86d}},
+    {{0x38e7ecccd1dcff67, 0x65f0b37d93ce0d3e,
+      0xd749d0dd22ac00aa, 0x0141b9ce4a688d4d}}};
 /* pi(x, y) = (conj(x) g12, conj(y) g13), g1k = xi^(k (p-1)/6) */
 static const vr_fp2 G1_2 = {
-    {{0xb5773b104563ab30, 0x347f91c8a9aa6454, 0x7a007127242e0991, 0x1956bcd8118214ec}},
-    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141, 0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
+    {{0xb5773b104563ab30, 0x347f91c8a9aa6454,
+      0x7a007127242e0991, 0x1956bcd8118214ec}},
+    {{0x6e849f1ea0aa4757, 0xaa1c7b6d89f89141,
+      0xb6e713cdfae0ca3a, 0x26694fbb4e82ebc3}}};
 static const vr_fp2 G1_3 = {
-    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb, 0x31a9d1b6f9645366, 0x253570bea500f8dd}},
-    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db, 0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
+    {{0xe4bbdd0c2936b629, 0xbb30f162e133bacb,
+      0x31a9d1b6f9645366, 0x253570bea500f8dd}},
+    {{0xa1d77ce45ffe77c7, 0x07affd117826d1db,
+      0x6d16bd27bb7edc6b, 0x2c87200285defecc}}};
 /* pi^2(x, y) = (x g22, y g23) with g22 = xi^((p^2-1)/3) in Fp, g23 = -1 */
 static const vr_fp G2_2 =
-    {{0x3350c88e13e80b9c, 0x7dce557cdb5e56b9, 0x6001b4b8b615564a, 0x2682e617020217e0}};
+    {{0x3350c88e13e80b9c, 0x7dce557cdb5e56b9,
+      0x6001b4b8b615564a, 0x2682e617020217e0}};
 
 /* 6x + 2 = 0x19d797039be763ba8 (65 bits), x the BN seed */
 #define ATE_HI 0x1ULL

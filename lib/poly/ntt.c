@@ -6,7 +6,7 @@
  *   2. bit-reversal permutation
  *   3. stages m = 1, 2, .., BLOCK/2 inside contiguous blocks of BLOCK
  *      elements (they stay in L2 while all these stages run)
- *   4. stages m = BLOCK .. n/2 as full passes, n/2 butterflies each
+ *   4. stages m = BLOCK .. n/2 as full passes, two stages per pass
  *   5. (inverse) x[i] <- x[-i mod n] * n^-1, (coset inverse) * g^-i
  * Stage m combines pairs (x[a + j], x[a + j + m]) for a a multiple of 2m
  * and j < m with the Cooley-Tukey butterfly
@@ -20,9 +20,10 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "base/par.h"
+#include "field/limb.h"
 #include "poly/ntt.h"
 
-#define BLOCK_LOG2 13           /* 8192 elements = 256 KiB per block */
+#define BLOCK_LOG2 14           /* 16384 elements = 512 KiB per block */
 #define PAR_MIN_LOG2 14         /* smaller transforms use one thread */
 
 int
@@ -101,14 +102,29 @@ scale_powers(vr_fr *x, size_t lo, size_t hi, const vr_fr *s, const vr_fr *g)
     }
 }
 
+/*
+ * The butterfly calls the limb.h routines inline (vr_fr_mul and friends
+ * without the calls, as fr.h offers for hot loops): the transform is
+ * bound by these three operations.
+ */
 static inline void
 butterfly(vr_fr *a, vr_fr *b, const vr_fr *w)
 {
     vr_fr v;
 
-    vr_fr_mul(&v, b, w);
-    vr_fr_sub(b, a, &v);
-    vr_fr_add(a, a, &v);
+    vr_limb_mont_mul(v.l, b->l, w->l, vr_fr_modulus, VR_FR_N0);
+    vr_limb_sub_mod(b->l, a->l, v.l, vr_fr_modulus);
+    vr_limb_add_mod(a->l, a->l, v.l, vr_fr_modulus);
+}
+
+/* The butterfly with w = 1. */
+static inline void
+butterfly1(vr_fr *a, vr_fr *b)
+{
+    vr_fr v = *b;
+
+    vr_limb_sub_mod(b->l, a->l, v.l, vr_fr_modulus);
+    vr_limb_add_mod(a->l, a->l, v.l, vr_fr_modulus);
 }
 
 /* Stages m = 1 .. B/2 on the block x[0..B). */
@@ -116,15 +132,15 @@ static void
 block_stages(vr_fr *x, size_t B, const vr_fr *tw)
 {
     // m = 1: twiddle 1, no multiplication.
-    for (size_t a = 0; a + 1 < B; a += 2) {
-        vr_fr v = x[a + 1];
-        vr_fr_sub(&x[a + 1], &x[a], &v);
-        vr_fr_add(&x[a], &x[a], &v);
-    }
+    for (size_t a = 0; a + 1 < B; a += 2)
+        butterfly1(&x[a], &x[a + 1]);
+    // j = 0 has twiddle 1 as well.
     for (size_t m = 2; m < B; m *= 2)
-        for (size_t a = 0; a < B; a += 2 * m)
-            for (size_t j = 0; j < m; j++)
+        for (size_t a = 0; a < B; a += 2 * m) {
+            butterfly1(&x[a], &x[a + m]);
+            for (size_t j = 1; j < m; j++)
                 butterfly(&x[a + j], &x[a + j + m], &tw[m + j]);
+        }
 }
 
 /* Butterflies t in [lo, hi) of stage m (t = a/2 + j, a = 2m * (t / m)). */
@@ -139,6 +155,33 @@ pass_stage(vr_fr *x, size_t m, size_t lo, size_t hi, const vr_fr *tw)
 
         for (; j < end; j++)
             butterfly(&x[a + j], &x[a + j + m], &tw[m + j]);
+        t += end - (t % m);
+    }
+}
+
+/*
+ * Stages m and 2m in one pass (radix 2^2): quads t in [lo, hi) with
+ * a = 4m * (t / m), j = t % m, over x[a + j + {0, m, 2m, 3m}]:
+ *   stage m:  (0, 1) and (2, 3) with omega_2m^j
+ *   stage 2m: (0, 2) with omega_4m^j and (1, 3) with omega_4m^(j+m)
+ * Half the passes over memory of two radix-2 stages, same arithmetic.
+ */
+static void
+pass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi, const vr_fr *tw)
+{
+    size_t t = lo;
+
+    while (t < hi) {
+        size_t a = 4 * m * (t / m), j = t % m;
+        size_t end = j + (hi - t < m - j ? hi - t : m - j);
+
+        for (; j < end; j++) {
+            vr_fr *x0 = &x[a + j], *x1 = x0 + m, *x2 = x1 + m, *x3 = x2 + m;
+            butterfly(x0, x1, &tw[m + j]);
+            butterfly(x2, x3, &tw[m + j]);
+            butterfly(x0, x2, &tw[2 * m + j]);
+            butterfly(x1, x3, &tw[3 * m + j]);
+        }
         t += end - (t % m);
     }
 }
@@ -173,10 +216,18 @@ ntt_kernel(void *arg, int tid, int nt)
     for (size_t b = lo; b < hi; b++)
         block_stages(x + b * B, B, jb->tw);
     vr_par_barrier();
-    // 4. Full passes.
-    for (size_t m = B; m < n; m *= 2) {
+    // 4. Full passes: one radix-2 stage if their number is odd, then two
+    // stages per pass.
+    size_t m = B;
+    if (__builtin_ctzll(n / m) % 2 != 0) {      /* log2(n/m) odd */
         vr_par_range(&lo, &hi, n / 2, tid, nt);
         pass_stage(x, m, lo, hi, jb->tw);
+        vr_par_barrier();
+        m *= 2;
+    }
+    for (; m < n; m *= 4) {
+        vr_par_range(&lo, &hi, n / 4, tid, nt);
+        pass_stage2(x, m, lo, hi, jb->tw);
         vr_par_barrier();
     }
     if (!jb->inverse)
@@ -186,21 +237,26 @@ ntt_kernel(void *arg, int tid, int nt)
     vr_fr ninv = vr_fr_one;
     for (int k = 0; k < jb->log2n; k++)
         vr_fr_half(&ninv, &ninv);
-    const vr_fr *s = jb->coset_inv ? &vr_fr_one : &ninv;
     vr_par_range(&lo, &hi, n / 2, tid, nt);
     for (size_t i = lo; i < hi; i++) {
+        vr_fr t;
         if (i == 0) {
-            vr_fr_mul(&x[0], &x[0], s);
-            if (n > 1)
-                vr_fr_mul(&x[n / 2], &x[n / 2], s);
+            if (!jb->coset_inv) {
+                vr_fr_mul(&x[0], &x[0], &ninv);
+                vr_fr_mul(&x[n / 2], &x[n / 2], &ninv);
+            }
             continue;
         }
-        vr_fr t = x[i];
-        vr_fr_mul(&x[i], &x[n - i], s);
-        vr_fr_mul(&x[n - i], &t, s);
+        t = x[i];
+        if (jb->coset_inv) {
+            x[i] = x[n - i];
+            x[n - i] = t;
+        } else {
+            vr_fr_mul(&x[i], &x[n - i], &ninv);
+            vr_fr_mul(&x[n - i], &t, &ninv);
+        }
     }
-    if (n == 1 && tid == 0 && !jb->coset_inv)
-        vr_fr_mul(&x[0], &x[0], s);
+    // n = 1: nothing to reverse, and n^-1 = 1.
     if (jb->coset_inv) {
         vr_par_barrier();
         vr_par_range(&lo, &hi, n, tid, nt);

@@ -1,5 +1,6 @@
 /* fq.c: fake quantisation (see fq.h). */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "vr.h"
@@ -8,12 +9,15 @@
 double
 vr_fq_rhe(double v)
 {
-    double fl = floor(v), fr = v - fl;
+    double fl = floor(v), fr = v - fl;      /* exact */
 
     if (fr > 0.5)
         return fl + 1.0;
     if (fr < 0.5)
         return fl;
+    // a tie: to the even neighbour (parity by integer below 2^62)
+    if (fabs(fl) < 0x1p62)
+        return ((int64_t)fl & 1) ? fl + 1.0 : fl;
     return fmod(fl, 2.0) == 0.0 ? fl : fl + 1.0;
 }
 
@@ -49,11 +53,15 @@ vr_fq_pow2(int32_t *q, float *out, const float *x, size_t n, int bits,
     int f)
 {
     double qmax = (double)((1L << (bits - 1)) - 1), err = 0.0;
+    // powers of two: products by them are exact for float32 inputs and
+    // |f| <= 126 (no overflow or underflow of a double)
+    double up = ldexp(1.0, f), down = ldexp(1.0, -f);
 
+    VR_ASSERT(f >= -126 && f <= 126);
     for (size_t i = 0; i < n; i++) {
-        double r = vr_fq_rhe(ldexp((double)x[i], f));      /* exact */
+        double r = vr_fq_rhe((double)x[i] * up);           /* exact */
         r = r < -qmax ? -qmax : r > qmax ? qmax : r;
-        double v = ldexp(r, -f), d = v - (double)x[i];
+        double v = r * down, d = v - (double)x[i];
         if (q)
             q[i] = (int32_t)r;
         if (out)

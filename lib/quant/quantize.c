@@ -7,6 +7,7 @@
 #include "base/mem.h"
 #include "nn/adam.h"
 #include "nn/loss.h"
+#include "nn/metrics.h"
 #include "quant/fq.h"
 #include "quant/quantize.h"
 
@@ -144,68 +145,153 @@ vr_quant_restore_weights(struct vr_mlp *m, const float *save)
     memcpy(m->params, save, m->nparams * sizeof(float));
 }
 
-int
-vr_quant_qat(struct vr_mlp *m, const int *wbits,
-    const struct vr_dataset *d, const size_t *idx, size_t n, int epochs,
-    double lr, int batch, float eps, struct vr_rng *rng, double *loss_out)
+void
+vr_quant_qat_defaults(struct vr_quant_qat_opts *o)
 {
-    int V = m->dims[m->L], C = m->dims[0], rc = VR_OK;
-    size_t *perm = vr_mallocarray(n, sizeof(size_t));
+    o->epochs = 10;
+    o->lr = 1e-5;
+    o->batch = 256;
+    o->smoothing = 0.1f;
+}
+
+double
+vr_quant_fq_score(struct vr_mlp *m, double *acc, const int *wbits,
+    const struct vr_dataset *d, const size_t *idx, size_t n)
+{
+    int V = m->dims[m->L], C = m->dims[0], B = 256;
+    float *xb = vr_mallocarray((size_t)B * (size_t)C, sizeof(float));
+    float *lg = vr_mallocarray((size_t)B * (size_t)V, sizeof(float));
+    float *save = vr_mallocarray(m->nparams, sizeof(float));
+    struct vr_metrics mt;
+    struct vr_scores sc;
+    double f1 = NAN;
+
+    if (acc)
+        *acc = NAN;
+    if (n == 0 || !xb || !lg || !save)
+        goto out;
+    vr_metrics_reset(&mt);
+    vr_quant_fake_weights(m, save, wbits);
+    for (size_t at = 0; at < n; at += (size_t)B) {
+        int nb = (int)(n - at < (size_t)B ? n - at : (size_t)B);
+        for (int k = 0; k < nb; k++)
+            memcpy(xb + (size_t)k * C, vr_dataset_window_ptr(d, idx[at + k]),
+                (size_t)C * sizeof(float));
+        if (vr_mlp_forward(m, lg, xb, nb) != VR_OK) {
+            vr_quant_restore_weights(m, save);
+            goto out;
+        }
+        for (int k = 0; k < nb; k++) {
+            const float *l_k = lg + (size_t)k * V;
+            int cls = 0;
+            for (int j = 1; j < V; j++)
+                if (l_k[j] > l_k[cls])
+                    cls = j;
+            size_t s = idx[at + k];
+            vr_metrics_add(&mt, d->label[s], cls, d->regime[s]);
+        }
+    }
+    vr_quant_restore_weights(m, save);
+    vr_metrics_scores(&sc, &mt, VR_METRICS_ALL);
+    f1 = sc.macro_f1;
+    if (acc)
+        *acc = sc.accuracy;
+out:
+    free(xb);
+    free(lg);
+    free(save);
+    return f1;
+}
+
+int
+vr_quant_qat(struct vr_mlp *m, int *best_epoch, const int *wbits,
+    const struct vr_dataset *d, const size_t *itrain, size_t ntrain,
+    const size_t *ival, size_t nval, const struct vr_quant_qat_opts *o,
+    struct vr_rng *rng, double *loss_out, double *val_out)
+{
+    int V = m->dims[m->L], C = m->dims[0], rc = VR_OK, batch = o->batch;
+    size_t n = ntrain;
+    size_t *perm = vr_mallocarray(n ? n : 1, sizeof(size_t));
     float *xb = vr_mallocarray((size_t)batch * (size_t)C, sizeof(float));
     float *lg = vr_mallocarray((size_t)batch * (size_t)V, sizeof(float));
     float *pr = vr_mallocarray((size_t)batch * (size_t)V, sizeof(float));
     float *dl = vr_mallocarray((size_t)batch * (size_t)V, sizeof(float));
     float *save = vr_mallocarray(m->nparams, sizeof(float));
+    float *best = vr_mallocarray(m->nparams, sizeof(float));
     int *yb = vr_mallocarray((size_t)batch, sizeof(int));
     struct vr_adam adam = {0};
+    double bestf1 = -INFINITY;
+    int beste = 0;
 
+    VR_ASSERT(batch >= 1 && o->epochs >= 0);
     if (C != d->T * d->C) {
         rc = VR_ESHAPE;
         goto out;
     }
-    if (!perm || !xb || !lg || !pr || !dl || !save || !yb
+    if (!perm || !xb || !lg || !pr || !dl || !save || !best || !yb
         || vr_adam_init(&adam, m->nparams) != VR_OK) {
         rc = VR_ENOMEM;
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        perm[i] = i;
-    for (int e = 0; e < epochs; e++) {
-        double sum = 0;
-        size_t seen = 0;
-        // Fisher-Yates shuffle
-        for (size_t i = n; i > 1; i--) {
-            size_t j = (size_t)vr_rng_below(rng, i), t = perm[i - 1];
-            perm[i - 1] = perm[j];
-            perm[j] = t;
-        }
-        for (size_t at = 0; at < n; at += (size_t)batch) {
-            int B = (int)(n - at < (size_t)batch ? n - at : (size_t)batch);
-            for (int k = 0; k < B; k++) {
-                size_t smp = idx[perm[at + k]];
-                memcpy(xb + (size_t)k * C, vr_dataset_window_ptr(d, smp),
-                    (size_t)C * sizeof(float));
-                yb[k] = d->label[smp];
+        perm[i] = itrain[i];
+    memcpy(best, m->params, m->nparams * sizeof(float));
+    for (int e = 0; e <= o->epochs; e++) {
+        if (e > 0) {
+            double sum = 0;
+            size_t seen = 0;
+            // Fisher-Yates shuffle
+            for (size_t i = n; i > 1; i--) {
+                size_t j = (size_t)vr_rng_below(rng, i), t = perm[i - 1];
+                perm[i - 1] = perm[j];
+                perm[j] = t;
             }
-            // forward and backward at the quantised weights (STE), then
-            // the step on the float masters
-            vr_quant_fake_weights(m, save, wbits);
-            if ((rc = vr_mlp_forward(m, lg, xb, B)) != VR_OK) {
+            for (size_t at = 0; at < n; at += (size_t)batch) {
+                int B = (int)(n - at < (size_t)batch ? n - at
+                    : (size_t)batch);
+                for (int k = 0; k < B; k++) {
+                    memcpy(xb + (size_t)k * C,
+                        vr_dataset_window_ptr(d, perm[at + k]),
+                        (size_t)C * sizeof(float));
+                    yb[k] = d->label[perm[at + k]];
+                }
+                // forward and backward at the quantised weights (STE),
+                // then the step on the float masters
+                vr_quant_fake_weights(m, save, wbits);
+                if ((rc = vr_mlp_forward(m, lg, xb, B)) != VR_OK) {
+                    vr_quant_restore_weights(m, save);
+                    goto out;
+                }
+                sum += vr_loss_ce_forward(pr, lg, yb, NULL, o->smoothing, B,
+                    V) * B;
+                seen += (size_t)B;
+                memset(dl, 0, (size_t)B * (size_t)V * sizeof(float));
+                vr_loss_ce_backward(dl, pr, yb, NULL, o->smoothing, 1.0f, B,
+                    V);
+                memset(m->grads, 0, m->nparams * sizeof(float));
+                vr_mlp_backward(m, dl);
                 vr_quant_restore_weights(m, save);
-                goto out;
+                vr_adam_step(&adam, m->params, m->grads, o->lr);
             }
-            sum += vr_loss_ce_forward(pr, lg, yb, NULL, eps, B, V) * B;
-            seen += (size_t)B;
-            memset(dl, 0, (size_t)B * (size_t)V * sizeof(float));
-            vr_loss_ce_backward(dl, pr, yb, NULL, eps, 1.0f, B, V);
-            memset(m->grads, 0, m->nparams * sizeof(float));
-            vr_mlp_backward(m, dl);
-            vr_quant_restore_weights(m, save);
-            vr_adam_step(&adam, m->params, m->grads, lr);
+            if (loss_out)
+                loss_out[e - 1] = seen ? sum / (double)seen : 0;
         }
-        if (loss_out)
-            loss_out[e] = seen ? sum / (double)seen : 0;
+        double f1 = nval ? vr_quant_fq_score(m, NULL, wbits, d, ival, nval)
+            : NAN;
+        if (val_out)
+            val_out[e] = f1;
+        if (nval && f1 > bestf1) {
+            bestf1 = f1;
+            beste = e;
+            memcpy(best, m->params, m->nparams * sizeof(float));
+        }
     }
+    if (nval)
+        memcpy(m->params, best, m->nparams * sizeof(float));
+    else
+        beste = o->epochs;
+    if (best_epoch)
+        *best_epoch = beste;
 out:
     vr_adam_free(&adam);
     free(perm);
@@ -214,6 +300,7 @@ out:
     free(pr);
     free(dl);
     free(save);
+    free(best);
     free(yb);
     return rc;
 }

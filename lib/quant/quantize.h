@@ -52,18 +52,41 @@ double vr_quant_werr(const struct vr_mlp *m, int l, int b);
 void vr_quant_fake_weights(struct vr_mlp *m, float *save, const int *wbits);
 void vr_quant_restore_weights(struct vr_mlp *m, const float *save);
 
+/* Options of vr_quant_qat. */
+struct vr_quant_qat_opts {
+    int epochs;         /* 10 */
+    double lr;          /* 1e-5, constant */
+    int batch;          /* 256 */
+    float smoothing;    /* label smoothing of the cross-entropy, 0.1 */
+};
+void vr_quant_qat_defaults(struct vr_quant_qat_opts *o);
+
 /*
- * Quantisation-aware fine-tuning: epochs over the samples idx[0..n) of d
- * (windows of T*C = dims[0] floats, labels in d->label), Adam at a
- * constant lr with mini-batches of batch, shuffled by rng every epoch;
- * the forward sees fake-quantised weights (vr_quant_fake_weights), the
- * backward passes their gradient straight through to the float masters
- * (STE).  Loss: cross-entropy with label smoothing eps.  loss_out[e] (if
- * not NULL) gets epoch e's mean loss.  VR_ESHAPE if dims[0] != T*C,
- * VR_ENOMEM.
+ * Quantisation-aware fine-tuning on the samples itrain[0..ntrain) of d
+ * (windows of T*C = dims[0] floats, labels in d->label): Adam at a
+ * constant lr, mini-batches shuffled by rng every epoch; the forward sees
+ * fake-quantised weights (vr_quant_fake_weights), the backward passes
+ * their gradient straight through to the float masters (STE).  The loss
+ * is vr-train's, cross-entropy with label smoothing.
+ *
+ * When nval > 0 the fake-quantised model is scored (macro-F1) on the
+ * samples ival[0..nval) before fine-tuning and after every epoch, and m
+ * ends with the parameters of the best of those (epoch 0: m as given;
+ * the first best on ties), so fine-tuning never lowers the validation
+ * score; otherwise m ends with the last epoch's.  *best_epoch (if not
+ * NULL) gets that epoch.  loss_out[e] (epochs entries) and val_out[e]
+ * (epochs + 1 entries, NaN without validation) may be NULL.
+ * VR_ESHAPE if dims[0] != T*C, VR_ENOMEM.
  */
-int vr_quant_qat(struct vr_mlp *m, const int *wbits,
-    const struct vr_dataset *d, const size_t *idx, size_t n, int epochs,
-    double lr, int batch, float eps, struct vr_rng *rng, double *loss_out);
+int vr_quant_qat(struct vr_mlp *m, int *best_epoch, const int *wbits,
+    const struct vr_dataset *d, const size_t *itrain, size_t ntrain,
+    const size_t *ival, size_t nval, const struct vr_quant_qat_opts *o,
+    struct vr_rng *rng, double *loss_out, double *val_out);
+
+/* Macro-F1 of m with fake-quantised weights at wbits on samples idx of
+ * d (m's weights are restored).  NaN if n == 0; *acc (if not NULL) gets
+ * the accuracy.  VR_ENOMEM gives NaN. */
+double vr_quant_fq_score(struct vr_mlp *m, double *acc, const int *wbits,
+    const struct vr_dataset *d, const size_t *idx, size_t n);
 
 #endif

@@ -69,8 +69,8 @@ vr_g16_pk_vk(struct vr_g16_vk *vk, const struct vr_g16_pk *pk)
 
 /* log2 of snarkjs's domain for ncons constraints and npublic signals:
  * 2^(floor(log2(ncons + npublic)) + 1) >= ncons + npublic + 1 rows. */
-static int
-domain_log2(size_t ncons, uint32_t npublic)
+int
+vr_g16_domain_log2(size_t ncons, uint32_t npublic)
 {
     size_t m = ncons + npublic;
     int k = 0;
@@ -154,6 +154,7 @@ struct fb_ctx {
     const vr_g1_affine *t1;     /* FB_ROWS x FB_COLS, or NULL */
     const vr_g2_affine *t2;
     const vr_fr *k;
+    const unsigned char *use;   /* NULL, or 0 where k is structurally 0 */
     vr_g1 *o1;
     vr_g2 *o2;
     size_t n;
@@ -218,6 +219,15 @@ fb_task(void *arg, int tid, int nthreads)
 
     vr_par_range(&lo, &hi, c->n, tid, nthreads);
     for (size_t i = lo; i < hi; i++) {
+        // A wire absent from a matrix has the zero polynomial there: a
+        // fact of the circuit's shape, public, so it may be skipped.
+        if (c->use != NULL && !c->use[i]) {
+            if (c->t1)
+                c->o1[i] = vr_g1_infinity;
+            else
+                c->o2[i] = vr_g2_infinity;
+            continue;
+        }
         if (c->t1)
             fb_g1(&c->o1[i], c->t1, &c->k[i]);
         else
@@ -275,23 +285,14 @@ rand_fp(vr_fp *l)
     return vr_fp_from_canonical(l, c);
 }
 
-/* out[i] = k[i] G1, affine.  t: the G1 table. */
-static int
-g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
-    int nthreads)
+int
+vr_g16_affine_g1(vr_g1_affine *out, vr_g1 *j, size_t n)
 {
-    vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
-    struct fb_ctx c = {t, NULL, k, j, NULL, n};
     vr_fp l, l2, l3;
     int rc;
 
-    if (j == NULL)
-        return VR_ENOMEM;
-    vr_par_run(fb_task, &c, n < 64 ? 1 : nthreads);
-    if ((rc = rand_fp(&l)) != VR_OK) {
-        free(j);
+    if ((rc = rand_fp(&l)) != VR_OK)
         return rc;
-    }
     vr_fp_sqr(&l2, &l);
     vr_fp_mul(&l3, &l2, &l);
     for (size_t i = 0; i < n; i++) {
@@ -300,16 +301,32 @@ g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k, size_t n,
         vr_fp_mul(&j[i].z, &j[i].z, &l);
     }
     vr_g1_to_affine_batch(out, j, n);
-    free(j);
     return VR_OK;
 }
 
+/* out[i] = k[i] G1, affine.  t: the G1 table; use as in fb_ctx. */
 static int
-g2_fixed(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k, size_t n,
-    int nthreads)
+g1_fixed(vr_g1_affine *out, const vr_g1_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads)
+{
+    vr_g1 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g1));
+    struct fb_ctx c = {t, NULL, k, use, j, NULL, n};
+    int rc;
+
+    if (j == NULL)
+        return VR_ENOMEM;
+    vr_par_run(fb_task, &c, n < 64 ? 1 : nthreads);
+    rc = vr_g16_affine_g1(out, j, n);
+    free(j);
+    return rc;
+}
+
+static int
+g2_fixed(vr_g2_affine *out, const vr_g2_affine *t, const vr_fr *k,
+    const unsigned char *use, size_t n, int nthreads)
 {
     vr_g2 *j = vr_mallocarray(n ? n : 1, sizeof(vr_g2));
-    struct fb_ctx c = {NULL, t, k, NULL, j, n};
+    struct fb_ctx c = {NULL, t, k, use, NULL, j, n};
     vr_fp l, l2, l3;
     int rc;
 
@@ -363,10 +380,11 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     vr_fr ginv, dinv, t;
     vr_g1_affine *T1 = NULL;
     vr_g2_affine *T2 = NULL;
+    unsigned char *use = NULL;
 
     memset(pk, 0, sizeof(*pk));
     memset(vk, 0, sizeof(*vk));
-    k = domain_log2(r->ncons, npub);
+    k = vr_g16_domain_log2(r->ncons, npub);
     if (k > VR_NTT_MAX_LOG2 - 1)     /* H needs the domain of size 2n */
         return VR_ERANGE;
     n = (size_t)1 << k;
@@ -374,6 +392,14 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     for (int i = 0; i < 5; i++)
         if (vr_fr_is_zero(&toxic[i]))
             return VR_ERANGE;
+    // tau must lie outside both domains (n and 2n): tau^(2n) != 1.
+    t = *tau;
+    for (int i = 0; i <= k; i++)
+        vr_fr_sqr(&t, &t);
+    if (vr_fr_is_one(&t)) {
+        vr_memzero_explicit(&t, sizeof(t));
+        return VR_ERANGE;
+    }
     pk->nvars = nv;
     pk->npublic = npub;
     pk->n = (uint32_t)n;
@@ -395,9 +421,10 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     pk->b2 = vr_mallocarray(nv, sizeof(vr_g2_affine));
     pk->c = vr_mallocarray(nprv ? nprv : 1, sizeof(vr_g1_affine));
     pk->h = vr_mallocarray(n, sizeof(vr_g1_affine));
+    use = vr_callocarray(nv, 3);         /* in A, in B, in any */
     T1 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g1_affine));
     T2 = vr_mallocarray(FB_ROWS * FB_COLS, sizeof(vr_g2_affine));
-    if (!T1 || !T2 || !L || !tmp || !A || !B || !C || !K || !pk->coef || !pk->ic ||
+    if (!use || !T1 || !T2 || !L || !tmp || !A || !B || !C || !K || !pk->coef || !pk->ic ||
         !pk->a || !pk->b1 || !pk->b2 || !pk->c || !pk->h)
         goto out;
 
@@ -416,21 +443,25 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
                     vr_fr_mul(&t, &e->coef, &L[c]);
                     vr_fr_add(&X[e->wire], &X[e->wire], &t);
                     if (s < 2)
+                        use[(size_t)s * nv + e->wire] = 1;
+                    use[2 * (size_t)nv + e->wire] = 1;
+                    if (s < 2)
                         pk->coef[m++] = (struct vr_g16_coef){(uint32_t)s,
                             (uint32_t)c, e->wire, e->coef};
                 }
             }
         }
         for (uint32_t i = 0; i <= npub; i++) {
+            use[i] = use[2 * (size_t)nv + i] = 1;
             vr_fr_add(&A[i], &A[i], &L[r->ncons + i]);
             pk->coef[m++] = (struct vr_g16_coef){0,
                 (uint32_t)(r->ncons + i), i, vr_fr_one};
         }
         VR_ASSERT(m == pk->ncoef && r->ncons + npub + 1 == rows);
     }
-    if ((rc = g1_fixed(pk->a, T1, A, nv, nthreads)) != VR_OK ||
-        (rc = g1_fixed(pk->b1, T1, B, nv, nthreads)) != VR_OK ||
-        (rc = g2_fixed(pk->b2, T2, B, nv, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->a, T1, A, use, nv, nthreads)) != VR_OK ||
+        (rc = g1_fixed(pk->b1, T1, B, use + nv, nv, nthreads)) != VR_OK ||
+        (rc = g2_fixed(pk->b2, T2, B, use + nv, nv, nthreads)) != VR_OK)
         goto out;
     // K_i = beta A_i + alpha B_i + C_i, over gamma (public) or delta.
     vr_fr_inv(&ginv, gamma);
@@ -442,14 +473,15 @@ vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
         vr_fr_add(&K[i], &K[i], &C[i]);
         vr_fr_mul(&K[i], &K[i], i <= npub ? &ginv : &dinv);
     }
-    if ((rc = g1_fixed(pk->ic, T1, K, (size_t)npub + 1, nthreads)) != VR_OK ||
-        (rc = g1_fixed(pk->c, T1, K + npub + 1, nprv, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->ic, T1, K, NULL, (size_t)npub + 1, nthreads)) !=
+        VR_OK || (rc = g1_fixed(pk->c, T1, K + npub + 1, use + 2 * nv + npub
+        + 1, nprv, nthreads)) != VR_OK)
         goto out;
     // H_j = L^(2n)_(2j+1)(tau) / delta.
     lagrange_at(L, tmp, 2 * n, k + 1, tau);
     for (size_t j = 0; j < n; j++)
         vr_fr_mul(&K[j], &L[2 * j + 1], &dinv);
-    if ((rc = g1_fixed(pk->h, T1, K, n, nthreads)) != VR_OK)
+    if ((rc = g1_fixed(pk->h, T1, K, NULL, n, nthreads)) != VR_OK)
         goto out;
     g1_one(&pk->alpha1, alpha);
     g1_one(&pk->beta1, beta);
@@ -468,6 +500,7 @@ out:
     vr_memzero_explicit(&ginv, sizeof(ginv));
     vr_memzero_explicit(&dinv, sizeof(dinv));
     vr_memzero_explicit(&t, sizeof(t));
+    free(use);
     free(T1);
     free(T2);
     free(L);
@@ -507,12 +540,86 @@ msm1(vr_g1 *out, void *scratch, const vr_g1_affine *bases, const vr_fr *k,
     return vr_g1_msm(out, scratch, bases, k, n, nthreads);
 }
 
+/*
+ * The scalars of the H multi-exponentiation (FORMATS.md 4.1): A, B at the
+ * domain points from the coefficient records, C = A B, all three moved to
+ * the odd coset omega_2n <omega_n> (iNTT, then coset NTT), and
+ * h_k = A_odd B_odd - C_odd (Z = -2 there is folded into the H points).
+ * X (zeroed), Y (zeroed), Z: n elements each; h ends in X.  abc: NULL or
+ * 6n elements for the intermediates.
+ */
+static int
+h_scalars(vr_fr *X, vr_fr *Y, vr_fr *Z, vr_fr *abc,
+    const struct vr_ntt_domain *d, const struct vr_g16_pk *pk, const vr_fr *w,
+    int nthreads)
+{
+    size_t n = pk->n;
+    vr_fr g, t;
+
+    for (size_t i = 0; i < pk->ncoef; i++) {
+        const struct vr_g16_coef *e = &pk->coef[i];
+        vr_fr *T = e->matrix == 0 ? X : Y;
+        vr_fr_mul(&t, &e->value, &w[e->wire]);
+        vr_fr_add(&T[e->row], &T[e->row], &t);
+    }
+    for (size_t i = 0; i < n; i++)
+        vr_fr_mul(&Z[i], &X[i], &Y[i]);
+    if (abc) {
+        memcpy(abc, X, n * sizeof(vr_fr));
+        memcpy(abc + n, Y, n * sizeof(vr_fr));
+        memcpy(abc + 2 * n, Z, n * sizeof(vr_fr));
+    }
+    vr_fr_root_of_unity(&g, pk->log2n + 1);
+    vr_ntt_inverse(d, X, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, X, pk->log2n, &g, nthreads);
+    vr_ntt_inverse(d, Y, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, Y, pk->log2n, &g, nthreads);
+    vr_ntt_inverse(d, Z, pk->log2n, nthreads);
+    vr_ntt_coset_forward(d, Z, pk->log2n, &g, nthreads);
+    if (abc) {
+        memcpy(abc + 3 * n, X, n * sizeof(vr_fr));
+        memcpy(abc + 4 * n, Y, n * sizeof(vr_fr));
+        memcpy(abc + 5 * n, Z, n * sizeof(vr_fr));
+    }
+    for (size_t i = 0; i < n; i++) {
+        vr_fr_mul(&X[i], &X[i], &Y[i]);
+        vr_fr_sub(&X[i], &X[i], &Z[i]);
+    }
+    vr_memzero_explicit(&t, sizeof(t));
+    return VR_OK;
+}
+
+int
+vr_g16_h(vr_fr *h, vr_fr *abc, const struct vr_g16_pk *pk, const vr_fr *w,
+    size_t nw, int nthreads)
+{
+    size_t n = pk->n;
+    vr_fr *Y, *Z;
+    struct vr_ntt_domain d = {0};
+    int rc = VR_ENOMEM;
+
+    if (nw != pk->nvars)
+        return VR_ESHAPE;
+    Y = vr_callocarray(n, sizeof(vr_fr));
+    Z = vr_mallocarray(n, sizeof(vr_fr));
+    if (Y && Z && (rc = vr_ntt_domain_init(&d, pk->log2n)) == VR_OK) {
+        memset(h, 0, n * sizeof(vr_fr));
+        rc = h_scalars(h, Y, Z, abc, &d, pk, w, nthreads);
+    }
+    if (Y) vr_memzero_explicit(Y, n * sizeof(vr_fr));
+    if (Z) vr_memzero_explicit(Z, n * sizeof(vr_fr));
+    free(Y);
+    free(Z);
+    vr_ntt_domain_free(&d);
+    return rc;
+}
+
 int
 vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     const vr_fr *w, size_t nw, const vr_fr *r, const vr_fr *s, int nthreads)
 {
     size_t n = pk->n, nv = pk->nvars, npub = pk->npublic, ss;
-    vr_fr *X = NULL, *Y = NULL, *Z = NULL, g, rs;
+    vr_fr *X = NULL, *Y = NULL, *Z = NULL, rs;
     struct vr_ntt_domain d = {0};
     void *scratch = NULL;
     vr_g1 pa, pb1, pc, t1;
@@ -533,29 +640,8 @@ vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     if ((rc = vr_ntt_domain_init(&d, pk->log2n)) != VR_OK)
         goto out;
 
-    // A, B at the domain points from the coefficient records; C = A B.
-    for (size_t i = 0; i < pk->ncoef; i++) {
-        const struct vr_g16_coef *e = &pk->coef[i];
-        vr_fr t;
-        vr_fr_mul(&t, &e->value, &w[e->wire]);
-        vr_fr *T = e->matrix == 0 ? X : Y;
-        vr_fr_add(&T[e->row], &T[e->row], &t);
-    }
-    for (size_t i = 0; i < n; i++)
-        vr_fr_mul(&Z[i], &X[i], &Y[i]);
-    // Values on the odd coset omega_2n * <omega_n>: iNTT, then coset NTT.
-    vr_fr_root_of_unity(&g, pk->log2n + 1);
-    vr_ntt_inverse(&d, X, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, X, pk->log2n, &g, nthreads);
-    vr_ntt_inverse(&d, Y, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, Y, pk->log2n, &g, nthreads);
-    vr_ntt_inverse(&d, Z, pk->log2n, nthreads);
-    vr_ntt_coset_forward(&d, Z, pk->log2n, &g, nthreads);
-    // h_k = A_odd B_odd - C_odd (Z = -2 there is folded into H).
-    for (size_t i = 0; i < n; i++) {
-        vr_fr_mul(&X[i], &X[i], &Y[i]);
-        vr_fr_sub(&X[i], &X[i], &Z[i]);
-    }
+    if ((rc = h_scalars(X, Y, Z, NULL, &d, pk, w, nthreads)) != VR_OK)
+        goto out;
 
     // pi_A = alpha1 + sum w_i A_i + r delta1
     if ((rc = msm1(&pa, scratch, pk->a, w, nv, nthreads)) != VR_OK)

@@ -96,6 +96,24 @@ int vr_g16_setup_toxic(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
     const struct vr_r1cs *r, const vr_fr toxic[5], int nthreads);
 
 /*
+ * Setup from a snarkjs powers of tau (phase 1, prepared for phase 2:
+ * `snarkjs powersoftau prepare phase2`) and a fresh random delta as our
+ * phase 2, as `snarkjs groth16 setup` + one `zkey contribute` do (gamma is
+ * the G2 generator).  ptau[0..len) is the whole file.  VR_ERANGE if the
+ * circuit needs a larger domain than the file has, VR_EFORMAT (with
+ * vr_snark_errmsg()) for a malformed file or a bad point.  The keys are
+ * only as good as the phase 1 they come from.
+ */
+int vr_g16_setup_ptau(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
+    const struct vr_r1cs *r, const unsigned char *ptau, size_t len,
+    int nthreads);
+/* The same with delta given: delta = 1 gives snarkjs's `groth16 setup`
+ * key (sections 1-9) byte for byte (tests only). */
+int vr_g16_setup_ptau_delta(struct vr_g16_pk *pk, struct vr_g16_vk *vk,
+    const struct vr_r1cs *r, const unsigned char *ptau, size_t len,
+    const vr_fr *delta, int nthreads);
+
+/*
  * Prove with the witness w (nw values, w[0] = 1; nw must equal pk->nvars)
  * and fresh random r, s.  The witness is assumed to satisfy the circuit
  * (vr_r1cs_check); a witness that does not gives a proof that does not
@@ -108,6 +126,16 @@ int vr_g16_prove(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
 int vr_g16_prove_rs(struct vr_g16_proof *pi, const struct vr_g16_pk *pk,
     const vr_fr *w, size_t nw, const vr_fr *r, const vr_fr *s,
     int nthreads);
+
+/*
+ * The n scalars h_k of the prover's H multi-exponentiation for witness w
+ * (snarkjs's algorithm, FORMATS.md 4.1): A(x) B(x) - C(x) at the odd coset
+ * points omega_2n omega_n^k.  abc: NULL, or 6n elements receiving the
+ * intermediates A_ev, B_ev, C_ev (on the domain) and A_odd, B_odd, C_odd.
+ * VR_ESHAPE if nw != nvars, VR_ENOMEM.  Secret data: wipe h and abc.
+ */
+int vr_g16_h(vr_fr *h, vr_fr *abc, const struct vr_g16_pk *pk, const vr_fr *w,
+    size_t nw, int nthreads);
 
 /* Prepare vk for verification (copies it; computes e(alpha, beta)).
  * VR_EFORMAT if a point of vk is invalid. */

@@ -27,6 +27,11 @@ int vr_snark_failc(int err, const char *fmt, ...)
 /* Read all of f into *buf (malloc'd, caller frees). */
 int vr_snark_slurp(unsigned char **buf, size_t *len, FILE *f);
 
+/* r1cs.c: a header's field description, u32 n8 = 32 then the prime r
+ * (little-endian); VR_EFORMAT naming what otherwise. */
+struct vr_cur;
+int vr_snark_check_prime(struct vr_cur *c, const char *what);
+
 /* A parsed container: sections point into the caller's buffer. */
 #define VR_BIN_MAXSEC 32
 struct vr_bin {
@@ -78,4 +83,19 @@ void vr_g16_enc_g1(unsigned char out[64], const vr_g1_affine *p);
 void vr_g16_enc_g2(unsigned char out[128], const vr_g2_affine *q);
 int vr_g16_dec_g1(vr_g1_affine *p, const unsigned char in[64]);
 int vr_g16_dec_g2(vr_g2_affine *q, const unsigned char in[128], int subgroup);
+
+/* groth16.c: log2 of snarkjs's domain for a circuit; affine forms of n
+ * Jacobian points with one batched inversion after randomising the
+ * projective coordinates (j is overwritten; VR_EIO from getrandom). */
+int vr_g16_domain_log2(size_t ncons, uint32_t npublic);
+int vr_g16_affine_g1(vr_g1_affine *out, vr_g1 *j, size_t n);
+
+/* zkey.c: a "LEM" point (Montgomery-form little-endian coordinates, as in
+ * .zkey and .ptau files): VR_EFORMAT naming what[i] if a coordinate is not
+ * below p, the point is off its curve or (subgroup) outside G2. */
+int vr_lem_g1(vr_g1_affine *p, const unsigned char *b, const char *what,
+    size_t i);
+int vr_lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
+    const char *what, size_t i);
+
 #endif

@@ -48,8 +48,8 @@ lem_fp(vr_fp *x, const unsigned char *b)
     return below(x->l, vr_fp_modulus);
 }
 
-static int
-lem_g1(vr_g1_affine *p, const unsigned char *b, const char *what, size_t i)
+int
+vr_lem_g1(vr_g1_affine *p, const unsigned char *b, const char *what, size_t i)
 {
     if (!lem_fp(&p->x, b) || !lem_fp(&p->y, b + 32))
         return vr_snark_fail("%s[%zu]: coordinate not below p", what, i);
@@ -58,8 +58,8 @@ lem_g1(vr_g1_affine *p, const unsigned char *b, const char *what, size_t i)
     return VR_OK;
 }
 
-static int
-lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
+int
+vr_lem_g2(vr_g2_affine *q, const unsigned char *b, int subgroup,
     const char *what, size_t i)
 {
     if (!lem_fp(&q->x.c0, b) || !lem_fp(&q->x.c1, b + 32) ||
@@ -116,7 +116,7 @@ g1_array(vr_g1_affine **out, const struct vr_bin *b, uint32_t id, size_t n,
     if ((*out = vr_mallocarray(n ? n : 1, sizeof(vr_g1_affine))) == NULL)
         return VR_ENOMEM;
     for (size_t i = 0; i < n; i++)
-        if ((rc = lem_g1(&(*out)[i], p + 64 * i, what, i)) != VR_OK)
+        if ((rc = vr_lem_g1(&(*out)[i], p + 64 * i, what, i)) != VR_OK)
             return rc;
     return VR_OK;
 }
@@ -162,12 +162,12 @@ vr_zkey_parse(struct vr_g16_pk *pk, const unsigned char *buf, size_t len)
     pk->n = n;
     while ((1u << pk->log2n) < n)
         pk->log2n++;
-    if ((rc = lem_g1(&pk->alpha1, vr_cur_bytes(&c, 64), "alpha1", 0)) ||
-        (rc = lem_g1(&pk->beta1, vr_cur_bytes(&c, 64), "beta1", 0)) ||
-        (rc = lem_g2(&pk->beta2, vr_cur_bytes(&c, 128), 1, "beta2", 0)) ||
-        (rc = lem_g2(&pk->gamma2, vr_cur_bytes(&c, 128), 1, "gamma2", 0)) ||
-        (rc = lem_g1(&pk->delta1, vr_cur_bytes(&c, 64), "delta1", 0)) ||
-        (rc = lem_g2(&pk->delta2, vr_cur_bytes(&c, 128), 1, "delta2", 0)))
+    if ((rc = vr_lem_g1(&pk->alpha1, vr_cur_bytes(&c, 64), "alpha1", 0)) ||
+        (rc = vr_lem_g1(&pk->beta1, vr_cur_bytes(&c, 64), "beta1", 0)) ||
+        (rc = vr_lem_g2(&pk->beta2, vr_cur_bytes(&c, 128), 1, "beta2", 0)) ||
+        (rc = vr_lem_g2(&pk->gamma2, vr_cur_bytes(&c, 128), 1, "gamma2", 0)) ||
+        (rc = vr_lem_g1(&pk->delta1, vr_cur_bytes(&c, 64), "delta1", 0)) ||
+        (rc = vr_lem_g2(&pk->delta2, vr_cur_bytes(&c, 128), 1, "delta2", 0)))
         goto fail;
 
     if ((rc = g1_array(&pk->ic, &b, 3, (size_t)npub + 1, "IC")) != VR_OK)
@@ -213,7 +213,7 @@ vr_zkey_parse(struct vr_g16_pk *pk, const unsigned char *buf, size_t len)
         goto fail;
     }
     for (size_t i = 0; i < nvars; i++)
-        if ((rc = lem_g2(&pk->b2[i], p + 128 * i, 0, "B2", i)) != VR_OK)
+        if ((rc = vr_lem_g2(&pk->b2[i], p + 128 * i, 0, "B2", i)) != VR_OK)
             goto fail;
     if ((rc = g1_array(&pk->c, &b, 8, (size_t)nvars - npub - 1, "C")) !=
         VR_OK || (rc = g1_array(&pk->h, &b, 9, n, "H")) != VR_OK)

@@ -24,6 +24,24 @@ compile() {  # name input-json
 if compile mul1 '{"a": "300", "b": "7"}' && compile pub3 \
     '{"x": "2", "y": "3", "a": "5", "b": "6"}'; then ok
 else bad "circom2 compile or witness generation failed"; finish; exit 1; fi
+# circom's .r1cs: read, checked against its witness, written back with
+# every section byte-identical (circom puts section 2 first, we 1, 2, 3);
+# a witness with a changed wire fails a named constraint.
+BINSEC="node $top/tests/evm/binsec.cjs"
+expect 0 "$G r1cs $T/mul1.r1cs $T/mul1.re.r1cs $T/mul1.wtns | grep -q satisfied &&
+    $BINSEC $T/mul1.re.r1cs $T/mul1.r1cs"
+expect 0 "$G r1cs $T/pub3.r1cs $T/pub3.re.r1cs $T/pub3.wtns | grep -q satisfied &&
+    $BINSEC $T/pub3.re.r1cs $T/pub3.r1cs"
+expect_out 0 /dev/null "node -e \"
+const fs = require('fs'); const b = fs.readFileSync('$T/pub3.wtns');
+b[b.length - 32] ^= 1; fs.writeFileSync('$T/bad.wtns', b);\""
+expect 0 "$G r1cs $T/pub3.r1cs - $T/bad.wtns > $T/bad.r1cs.out; [ \$? -eq 1 ] &&
+    grep -q 'constraint [0-9]* not satisfied' $T/bad.r1cs.out"
+# Our R1CS builder's .r1cs and .wtns (a chain of 100 constraints) pass
+# snarkjs's own checks.
+expect 0 "$G chain 100 $T/chain.r1cs $T/chain.wtns &&
+    $SJ r1cs info $T/chain.r1cs | grep -q 'Constraints: 100' &&
+    $SJ wtns check $T/chain.r1cs $T/chain.wtns | grep -q 'WITNESS IS CORRECT'"
 # A small phase 1 and snarkjs's own circuit setup (with a contribution).
 expect 0 "$SJ powersoftau new bn128 6 $T/p0.ptau >/dev/null &&
     $SJ powersoftau contribute $T/p0.ptau $T/p1.ptau -e=vr >/dev/null &&
@@ -77,6 +95,27 @@ expect 1 "$G verify $T/ours.vk.json $T/sj.public.json $T/sj.proof.json"
 expect 1 "$G verify $T/mul1.vk.json $T/sjo.public.json $T/sjo.proof.json"
 expect 0 "$G prove $T/ours.zkey $T/mul1.wtns $T/oo.proof.json $T/oo.public.json"
 expect 0 "$SJ groth16 verify $T/ours.sjvk.json $T/oo.public.json $T/oo.proof.json | grep -q 'OK!'"
+
+# 3b. Setup from snarkjs's powers of tau (phase 1) with our phase 2: with
+#     delta = 1, sections 1-9 are snarkjs's `groth16 setup` output byte for
+#     byte; with a random delta, snarkjs and we prove and verify with it.
+expect 0 "$G setup-ptau $T/mul1.r1cs $T/p.ptau $T/pt1.zkey $T/pt1.vk.json delta-one"
+expect 0 "$BINSEC $T/pt1.zkey $T/mul1_0.zkey 1 2 3 4 5 6 7 8 9"
+expect 1 "$BINSEC $T/pt1.zkey $T/mul1_0.zkey 10"
+expect 0 "$G setup-ptau $T/mul1.r1cs $T/p.ptau $T/pt.zkey $T/pt.vk.json"
+expect 0 "$SJ groth16 prove $T/pt.zkey $T/mul1.wtns $T/pt.proof.json $T/pt.public.json &&
+    $SJ groth16 verify $T/pt.vk.json $T/pt.public.json $T/pt.proof.json | grep -q 'OK!'"
+expect 0 "$G verify $T/pt.vk.json $T/pt.public.json $T/pt.proof.json"
+expect 0 "$G prove $T/pt.zkey $T/mul1.wtns $T/pto.proof.json $T/pto.public.json &&
+    $SJ groth16 verify $T/pt.vk.json $T/pto.public.json $T/pto.proof.json | grep -q 'OK!'"
+expect 1 "$G verify $T/pt1.vk.json $T/pt.public.json $T/pt.proof.json"
+# A powers of tau too small for the circuit, and a truncated one.
+expect 0 "$SJ powersoftau new bn128 2 $T/s0.ptau >/dev/null &&
+    $SJ powersoftau prepare phase2 $T/s0.ptau $T/s.ptau >/dev/null"
+expect_err 3 "needs a domain of 2\\^5" "$G setup-ptau $T/mul1.r1cs $T/s.ptau $T/x.zkey $T/x.json"
+expect_err 3 "section 12 missing" "$G setup-ptau $T/mul1.r1cs $T/p0.ptau $T/x.zkey $T/x.json"
+expect_err 3 "truncated|short" "head -c 5000 $T/p.ptau > $T/cut.ptau &&
+    $G setup-ptau $T/mul1.r1cs $T/cut.ptau $T/x.zkey $T/x.json"
 
 # 4. Solidity on the EVM: valid proofs accepted, everything else refused.
 expect 0 "$G solidity $T/mul1.vk.json $T/mul1.sol"

@@ -59,6 +59,9 @@ aff_from_json_g2(vr_g2_affine *a, const struct vr_json *j)
 #define ENC_LEN 64
 #define ENC_FROM vr_g1_affine_from_bytes_be
 #define ENC_TO vr_g1_affine_to_bytes_be
+/* GLV eigenvalue of (x, y) -> (beta x, y) */
+#define LAMBDA_LIMBS {0x8b17ea66b99c90ddULL, 0x5bfc41088d8daaa7ULL, \
+    0xb3c4d79d41a91758ULL, 0}
 #include "tmpl_curve.h"
 #undef PT
 #undef G
@@ -67,6 +70,7 @@ aff_from_json_g2(vr_g2_affine *a, const struct vr_json *j)
 #undef ENC_LEN
 #undef ENC_FROM
 #undef ENC_TO
+#undef LAMBDA_LIMBS
 
 #define PT vr_g2
 #define G(x) vr_g2_##x
@@ -75,6 +79,8 @@ aff_from_json_g2(vr_g2_affine *a, const struct vr_json *j)
 #define ENC_LEN 128
 #define ENC_FROM vr_g2_affine_from_bytes_evm
 #define ENC_TO vr_g2_affine_to_bytes_evm
+/* psi eigenvalue 6x^2 */
+#define LAMBDA_LIMBS {0xf83e9682e87cfd46ULL, 0x6f4d8248eeb859fbULL, 0, 0}
 #include "tmpl_curve.h"
 #undef PT
 #undef G
@@ -83,6 +89,7 @@ aff_from_json_g2(vr_g2_affine *a, const struct vr_json *j)
 #undef ENC_LEN
 #undef ENC_FROM
 #undef ENC_TO
+#undef LAMBDA_LIMBS
 
 START_TEST(test_g1_double_and_invalid)
 {
@@ -232,6 +239,7 @@ curve_suite(void)
     tcase_add_test(tc, test_add_vectors_g1);
     tcase_add_test(tc, test_g1_double_and_invalid);
     tcase_add_loop_test(tc, test_group_laws_g1, 0, 2);
+    tcase_add_test(tc, test_mul_edges_g1);
     suite_add_tcase(s, tc);
     tc = tcase_create("g2");
     tcase_set_timeout(tc, 60);
@@ -239,6 +247,7 @@ curve_suite(void)
     tcase_add_test(tc, test_add_vectors_g2);
     tcase_add_test(tc, test_g2_subgroup);
     tcase_add_loop_test(tc, test_group_laws_g2, 0, 2);
+    tcase_add_test(tc, test_mul_edges_g2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -250,6 +250,29 @@ START_TEST(test_tower_identities)
         vr_fp2_mul(&t2, &a2, &xi);
         vr_fp2_mul_xi(&u2, &a2);
         ck_assert(vr_fp2_eq(&t2, &u2));
+        // Fp2 sqrt of elements of Fp: a non-residue of Fp (3) still has
+        // a root in Fp2 (the alpha = -1 branch), and sqrt(-1) = +-u
+        if (it == 0) {
+            vr_fp2 three = vr_fp2_zero, m1 = vr_fp2_zero;
+            vr_fp_from_u64(&three.c0, 3);
+            ck_assert(!vr_fp_is_square(&three.c0));
+            ck_assert_int_eq(vr_fp2_sqrt(&t2, &three), VR_OK);
+            vr_fp2_sqr(&u2, &t2);
+            ck_assert(vr_fp2_eq(&u2, &three));
+            vr_fp_neg(&m1.c0, &vr_fp_one);
+            ck_assert_int_eq(vr_fp2_sqrt(&t2, &m1), VR_OK);
+            ck_assert(vr_fp_is_zero(&t2.c0));
+            vr_fp2_sqr(&u2, &t2);
+            ck_assert(vr_fp2_eq(&u2, &m1));
+            ck_assert_int_eq(vr_fp2_sqrt(&t2, &vr_fp2_zero), VR_OK);
+            ck_assert(vr_fp2_is_zero(&t2));
+            // xi = 9 + u is not a square in Fp2 (else not a sextic
+            // non-residue)
+            vr_fp2 xi9;
+            vr_fp_from_u64(&xi9.c0, 9);
+            xi9.c1 = vr_fp_one;
+            ck_assert_int_eq(vr_fp2_sqrt(&t2, &xi9), VR_ERANGE);
+        }
         // Fp6: sqr == mul, inverse, sparse mul
         rand_fp6(&a6, &s);
         rand_fp6(&b6, &s);
@@ -315,7 +338,7 @@ END_TEST
 START_TEST(test_mont_fast_vs_c)
 {
     const uint64_t *m = _i ? vr_fr_modulus : vr_fp_modulus;
-    uint64_t n0 = _i ? 0xc2e1f593efffffffULL : 0x87d20782e4866389ULL;
+    uint64_t n0 = _i ? VR_FR_N0 : VR_FP_N0;
     uint64_t s = vr_test_seed() + 99;
     long iters = vr_test_iters(2000) * 20;
 

@@ -195,7 +195,9 @@ START_TEST(test_r1cs_vectors)
         ck_assert_int_eq(vr_r1cs_parse(&t, b2, len), VR_EFORMAT);
         memcpy(b2, wbuf, wlen);
         memset(b2 + wlen - 32, 0xff, 32);
+        free(w);
         ck_assert_int_eq(vr_wtns_parse(&w, &nw, b2, wlen), VR_EFORMAT);
+        ck_assert(w == NULL);
         free(b2);
     }
     free(w);
@@ -430,6 +432,26 @@ START_TEST(test_prove_rs0)
     ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw - 1, &zero, &zero, 1),
         VR_ESHAPE);
     ck_assert_int_eq(vr_g16_prove_rs(&pi, &pk, w, nw, &zero, &zero, 1), VR_OK);
+    // Intermediates of e2e.json: A, B, C on the domain and the odd coset,
+    // and the H scalars.
+    {
+        vr_fr h[8], abc[48], x;
+        const char *names[] = {"A_evals", "B_evals", "C_evals_equal_A_times_B",
+            "A_odd", "B_odd", "C_odd"};
+        char p[96];
+        ck_assert_int_eq(vr_g16_h(h, abc, &pk, w, nw, 1), VR_OK);
+        for (int m = 0; m < 7; m++) {
+            for (int i = 0; i < 8; i++) {
+                snprintf(p, sizeof(p), "prover_intermediates_rs0.%s.%d",
+                    m < 6 ? names[m] : "h_scalars_A_odd_times_B_odd_minus_C_odd",
+                    i);
+                dec_fr(&x, e2e_get(p));
+                ck_assert_msg(vr_fr_eq(&x, m < 6 ? &abc[8 * m + i] : &h[i]),
+                    "%s differs", p);
+            }
+        }
+        ck_assert_int_eq(vr_g16_h(h, NULL, &pk, w, nw - 1, 1), VR_ESHAPE);
+    }
     f = open_memstream(&out, &olen);
     ck_assert_int_eq(vr_g16_proof_json_write(f, &pi), VR_OK);
     fclose(f);
@@ -668,6 +690,33 @@ START_TEST(test_builder_prove_verify)
     ck_assert_int_eq(vr_g16_prove(&bad, &pk, w, r.nwires, 1), VR_OK);
     ck_assert_int_eq(vr_g16_verify(&pvk, &bad, &w[1], 1), VR_EREJECT);
     vr_fr_sub(&w[5], &w[5], &vr_fr_one);
+    // Another circuit with one public signal (one more constraint): its
+    // key rejects the proof, and its own proof of the same output (x = 3)
+    // is not accepted by the first key.
+    {
+        struct vr_r1cs r3;
+        struct vr_g16_pk pk3;
+        struct vr_g16_vk vk3;
+        struct vr_g16_pvk pvk3;
+        struct vr_g16_proof pi3;
+        vr_fr *w3;
+        cubic_circuit(&r3, 7);
+        w3 = cubic_witness(&r3, 3);
+        ck_assert(vr_fr_eq(&w3[1], &w[1]));
+        ck_assert_int_eq(vr_g16_setup(&pk3, &vk3, &r3, 1), VR_OK);
+        ck_assert_int_eq(vr_g16_prepare(&pvk3, &vk3), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk3, &pi, &w[1], 1), VR_EREJECT);
+        ck_assert_int_eq(vr_g16_prove(&pi3, &pk3, w3, r3.nwires, 1), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk3, &pi3, &w3[1], 1), VR_OK);
+        ck_assert_int_eq(vr_g16_verify(&pvk, &pi3, &w3[1], 1), VR_EREJECT);
+        ck_assert_int_eq(vr_g16_prove(&pi3, &pk3, w, r.nwires, 1),
+            VR_ESHAPE);
+        vr_g16_pvk_free(&pvk3);
+        vr_g16_pk_free(&pk3);
+        vr_g16_vk_free(&vk3);
+        free(w3);
+        vr_r1cs_free(&r3);
+    }
     // Another key of the same circuit rejects the proof.
     ck_assert_int_eq(vr_g16_setup(&pk2, &vk2, &r, 1), VR_OK);
     ck_assert_int_eq(vr_g16_prepare(&pvk2, &vk2), VR_OK);
@@ -737,10 +786,15 @@ START_TEST(test_setup_roundtrip)
     ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
     ck_assert_int_eq(vr_g16_prove(&pi, &pk2, w, nw, 1), VR_OK);
     ck_assert_int_eq(vr_g16_verify(&pvk, &pi, w + 1, 2), VR_OK);
-    // tau in the domain is refused (it would divide by zero).
-    toxic[0] = vr_fr_one;
+    // tau in the domain (of size 8 or 16) is refused (it would divide by
+    // zero), and so is a zero secret.
     vr_g16_pk_free(&pk2);
     vr_g16_vk_free(&vk2);
+    vr_fr_root_of_unity(&toxic[0], 4);
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
+    vr_fr_root_of_unity(&toxic[0], 3);
+    ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
+    vr_fr_from_u64(&toxic[0], 2);
     toxic[1] = vr_fr_zero;
     ck_assert_int_eq(vr_g16_setup_toxic(&pk2, &vk2, &r, toxic, 1), VR_ERANGE);
     vr_g16_pvk_free(&pvk);
@@ -922,6 +976,7 @@ START_TEST(test_streams)
     vr_reader_free(&rd);
     fclose(f);
     ck_assert_int_eq(vr_g16_prepare(&pvk, &vk2), VR_OK);
+    vr_g16_vk_free(&vk2);
     f = fmemopen(out[2], olen[2], "rb");
     ck_assert_int_eq(vr_reader_open(&rd, f, "proofs"), VR_OK);
     ck_assert_int_eq(vr_g16_proofs_npublic(&rd, &np), VR_OK);
@@ -1021,6 +1076,10 @@ suite(void)
  *   check_groth16 prove ZKEY WTNS PROOF_JSON PUBLIC_JSON [NTHREADS]
  *   check_groth16 verify VK_JSON PUBLIC_JSON PROOF_JSON
  *   check_groth16 setup R1CS ZKEY VK_JSON [NTHREADS]
+ *   check_groth16 setup-ptau R1CS PTAU ZKEY VK_JSON [delta-one]
+ *   check_groth16 r1cs R1CS [OUT_R1CS] [WTNS]   (counts; rewrite; check)
+ *   check_groth16 chain N R1CS WTNS   (bench circuit: N constraints
+ *       t0 = x x, t_i = t_(i-1) x + i, output y = t_(N-1), x = 7 private)
  *   check_groth16 vkey ZKEY VK_JSON
  *   check_groth16 solidity VK_JSON SOL
  *   check_groth16 calldata PROOF_JSON PUBLIC_JSON
@@ -1180,6 +1239,114 @@ driver(int argc, char **argv)
         vr_r1cs_free(&r);
         return 0;
     }
+    if (strcmp(cmd, "setup-ptau") == 0 && (argc == 6 || argc == 7)) {
+        struct vr_r1cs r;
+        struct vr_g16_pk pk;
+        struct vr_g16_vk vk;
+        double t0;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_r1cs_parse(&r, buf, len), argv[2]);
+        free(buf);
+        buf = drv_slurp(argv[3], &len);
+        t0 = drv_now();
+        if (argc == 7 && strcmp(argv[6], "delta-one") == 0)
+            rc = vr_g16_setup_ptau_delta(&pk, &vk, &r, buf, len, &vr_fr_one, 2);
+        else
+            rc = vr_g16_setup_ptau(&pk, &vk, &r, buf, len, 2);
+        drv_check(rc, argv[3]);
+        fprintf(stderr, "check_groth16: setup from ptau %.3f s\n",
+            drv_now() - t0);
+        free(buf);
+        f = drv_out(argv[4]);
+        drv_check(vr_zkey_write(f, &pk), argv[4]);
+        drv_close(f, argv[4]);
+        f = drv_out(argv[5]);
+        drv_check(vr_g16_vk_json_write(f, &vk), argv[5]);
+        drv_close(f, argv[5]);
+        vr_g16_pk_free(&pk);
+        vr_g16_vk_free(&vk);
+        vr_r1cs_free(&r);
+        return 0;
+    }
+    if (strcmp(cmd, "r1cs") == 0 && argc >= 3 && argc <= 5) {
+        struct vr_r1cs r;
+        FILE *f;
+
+        buf = drv_slurp(argv[2], &len);
+        drv_check(vr_r1cs_parse(&r, buf, len), argv[2]);
+        free(buf);
+        printf("wires %u public %u (out %u, in %u) private inputs %u "
+            "constraints %zu terms %zu\n", r.nwires, vr_r1cs_npublic(&r),
+            r.npub_out, r.npub_in, r.nprv_in, r.ncons, r.nterms);
+        if (argc >= 4 && strcmp(argv[3], "-") != 0) {
+            f = drv_out(argv[3]);
+            drv_check(vr_r1cs_write(f, &r), argv[3]);
+            drv_close(f, argv[3]);
+        }
+        if (argc == 5) {
+            vr_fr *w;
+            size_t nw, bad;
+            buf = drv_slurp(argv[4], &len);
+            drv_check(vr_wtns_parse(&w, &nw, buf, len), argv[4]);
+            free(buf);
+            if (nw != r.nwires) {
+                fprintf(stderr, "check_groth16: %zu witness values for %u "
+                    "wires\n", nw, r.nwires);
+                return VR_EXIT_DATA;
+            }
+            if (vr_r1cs_check(&r, w, &bad) != VR_OK) {
+                printf("constraint %zu not satisfied\n", bad);
+                return VR_EXIT_REJECT;
+            }
+            printf("satisfied\n");
+            free(w);
+        }
+        vr_r1cs_free(&r);
+        return 0;
+    }
+    if (strcmp(cmd, "chain") == 0 && argc == 5) {
+        struct vr_r1cs r;
+        struct vr_lc a = {0}, b = {0}, c = {0};
+        long n = atol(argv[2]);
+        vr_fr *w, t;
+        int64_t prev = 2, cur;
+        FILE *f;
+
+        if (n < 1 || n > (1L << 27)) {
+            fprintf(stderr, "check_groth16: chain: N out of range\n");
+            return VR_EXIT_USAGE;
+        }
+        // Wires: 0 one, 1 y (public output), 2 x (private input), t_i.
+        vr_r1cs_init(&r, 1, 0, 1);
+        w = malloc(((size_t)n + 3) * sizeof(vr_fr));
+        w[0] = vr_fr_one;
+        vr_fr_from_u64(&w[2], 7);
+        for (long i = 0; i < n; i++) {
+            cur = i == n - 1 ? 1 : vr_r1cs_alloc(&r);
+            vr_lc_clear(&a); vr_lc_clear(&b); vr_lc_clear(&c);
+            vr_lc_add_i64(&a, (uint32_t)prev, 1);
+            vr_lc_add_i64(&b, 2, 1);
+            vr_lc_add_i64(&c, (uint32_t)cur, 1);
+            vr_lc_add_i64(&c, 0, -(int64_t)i);
+            drv_check(vr_r1cs_add(&r, &a, &b, &c), "chain");
+            vr_fr_from_u64(&t, (uint64_t)i);
+            vr_fr_mul(&w[cur], &w[prev], &w[2]);
+            vr_fr_add(&w[cur], &w[cur], &t);
+            prev = cur;
+        }
+        vr_lc_free(&a); vr_lc_free(&b); vr_lc_free(&c);
+        f = drv_out(argv[3]);
+        drv_check(vr_r1cs_write(f, &r), argv[3]);
+        drv_close(f, argv[3]);
+        f = drv_out(argv[4]);
+        drv_check(vr_wtns_write(f, w, r.nwires), argv[4]);
+        drv_close(f, argv[4]);
+        free(w);
+        vr_r1cs_free(&r);
+        return 0;
+    }
     if (strcmp(cmd, "vkey") == 0 && argc == 4) {
         struct vr_g16_pk pk;
         struct vr_g16_vk vk;
@@ -1227,7 +1394,7 @@ driver(int argc, char **argv)
         free(pub);
         return 0;
     }
-    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|vkey|solidity|"
+    fprintf(stderr, "usage: check_groth16 [prove|verify|setup|setup-ptau|r1cs|chain|vkey|solidity|"
         "calldata] ...\n");
     return VR_EXIT_USAGE;
 }

@@ -323,7 +323,7 @@ END_TEST
 START_TEST(test_g2_large)
 {
     struct vr_rng rng;
-    size_t n = 5000;
+    size_t n = 20000;
     vr_g2_affine *b = calloc(n, sizeof(*b));
     vr_fr *k = calloc(n, sizeof(vr_fr)), *s = calloc(n, sizeof(vr_fr));
     vr_g2 ref;
@@ -333,6 +333,12 @@ START_TEST(test_g2_large)
     make_scalars(s, n, &rng, ALL_KINDS);
     g2_by_dlog(&ref, k, s, n);
     g2_check(&ref, b, s, n, "g2 large");
+    // Full-size scalars only: one group wide enough (c >= 11) for the
+    // batched bucket sums.
+    make_scalars(s, n, &rng, 1u << S_RANDOM);
+    g2_by_dlog(&ref, k, s, n);
+    g2_check(&ref, b, s, n, "g2 large random");
+    n = 5000;
     g2_make_bases(b, k, n, 7, 0, &rng);
     make_scalars(s, n, &rng, (1u << S_ONE) | (1u << S_SMALL8));
     g2_by_dlog(&ref, k, s, n);

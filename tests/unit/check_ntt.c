@@ -247,19 +247,20 @@ START_TEST(test_roundtrip)
 }
 END_TEST
 
-/* Size 2^17 against its own definition at a few output points, on
- * 2 threads: X[i] = sum_j x[j] w^(ij) for i = 0, 1, n-1 and a random i. */
+/* Sizes 2^17 and 2^18 (odd and even numbers of full passes) against the
+ * definition at a few output points, on 2 threads:
+ * X[i] = sum_j x[j] w^(ij) for i = 0, 1, n-1 and a random i. */
 START_TEST(test_large_points)
 {
     struct vr_rng rng;
     struct vr_ntt_domain d;
-    int k = 17;
+    int k = 17 + _i;
     size_t n = (size_t)1 << k;
     vr_fr *in = calloc(n, sizeof(vr_fr)), *x = calloc(n, sizeof(vr_fr));
     vr_fr w;
     size_t idx[4] = {0, 1, n - 1, 0};
 
-    vr_rng_seed(&rng, vr_test_seed() + 2000);
+    vr_rng_seed(&rng, vr_test_seed() + 2000 + (uint64_t)_i);
     idx[3] = (size_t)vr_rng_below(&rng, n);
     ck_assert_int_eq(vr_ntt_domain_init(&d, k), VR_OK);
     ck_assert_int_eq(vr_fr_root_of_unity(&w, k), VR_OK);
@@ -317,7 +318,7 @@ main(void)
     tcase_add_test(tc, test_vectors);
     tcase_add_loop_test(tc, test_naive, 0, vr_test_iters(2));
     tcase_add_test(tc, test_roundtrip);
-    tcase_add_test(tc, test_large_points);
+    tcase_add_loop_test(tc, test_large_points, 0, 2);
     tcase_add_test(tc, test_domain_range);
     suite_add_tcase(s, tc);
     return vr_test_run(s);

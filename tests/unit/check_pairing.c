@@ -340,6 +340,105 @@ START_TEST(test_prepared)
 }
 END_TEST
 
+/* A projective snarkjs G1 JSON point [x, y, "1"] (or [.., .., "0"] = O). */
+static void
+g1_from_sj(vr_g1_affine *a, const struct vr_json *j)
+{
+    if (!strcmp(vr_json_at(j, 2)->text, "0")) {
+        *a = (vr_g1_affine){{{0}}, {{0}}};
+        return;
+    }
+    ck_assert_str_eq(vr_json_at(j, 2)->text, "1");
+    g1_from_json(a, j);
+}
+
+static void
+g2_from_sj(vr_g2_affine *a, const struct vr_json *j)
+{
+    const struct vr_json *z = vr_json_at(j, 2);
+
+    ck_assert_str_eq(vr_json_at(z, 0)->text, "1");
+    ck_assert_str_eq(vr_json_at(z, 1)->text, "0");
+    g2_from_json(a, j);
+}
+
+/*
+ * snarkjs' own files: e(alpha1, beta2) equals vk_alphabeta_12 (the GT
+ * convention on a pair other than the generators), and the Groth16
+ * equation e(A, B) = e(alpha, beta) e(vk_x, gamma) e(C, delta) holds for
+ * proof.json / public.json as one 4-pair check (and fails for a changed
+ * public input).
+ */
+START_TEST(test_snarkjs_groth16_files)
+{
+    struct vr_json *vk = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/verification_key.json"));
+    struct vr_json *pf = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/proof.json"));
+    struct vr_json *pub = vr_json_load(vr_test_shared(
+        "reference/zk/vectors/groth16/public.json"));
+    const struct vr_json *ab = vr_json_req(vk, "vk_alphabeta_12");
+    const struct vr_json *ic = vr_json_req(vk, "IC");
+    vr_g1_affine alpha, A, C, P[4];
+    vr_g2_affine beta, gamma, delta, B, Q[4];
+    vr_fp c[12];
+    vr_fp12 e, want;
+
+    g1_from_sj(&alpha, vr_json_req(vk, "vk_alpha_1"));
+    g2_from_sj(&beta, vr_json_req(vk, "vk_beta_2"));
+    g2_from_sj(&gamma, vr_json_req(vk, "vk_gamma_2"));
+    g2_from_sj(&delta, vr_json_req(vk, "vk_delta_2"));
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int k = 0; k < 2; k++)
+                fp_from_dec(&c[6 * i + 2 * j + k], vr_json_at(vr_json_at(
+                    vr_json_at(ab, (size_t)i), (size_t)j), (size_t)k)->text);
+    vr_fp12_from_fps(&want, c);
+    vr_pairing(&e, &alpha, &beta);
+    ck_assert(vr_fp12_eq(&e, &want));
+
+    g1_from_sj(&A, vr_json_req(pf, "pi_a"));
+    g2_from_sj(&B, vr_json_req(pf, "pi_b"));
+    g1_from_sj(&C, vr_json_req(pf, "pi_c"));
+    ck_assert(vr_g2_affine_is_in_subgroup(&B));
+    for (int bad = 0; bad < 2; bad++) {
+        // vk_x = IC0 + sum_i pub_i IC_i
+        vr_g1 x, t;
+        vr_g1_affine ici;
+        g1_from_sj(&ici, vr_json_at(ic, 0));
+        vr_g1_from_affine(&x, &ici);
+        ck_assert_int_eq((int)ic->n, (int)pub->n + 1);
+        for (size_t i = 0; i < pub->n; i++) {
+            vr_fr s;
+            mpz_t v;
+            uint64_t l[4] = {0};
+            mpz_init_set_str(v, vr_json_at(pub, i)->text, 10);
+            if (bad && i == 0)
+                mpz_add_ui(v, v, 1);
+            mpz_export(l, NULL, -1, 8, 0, 0, v);
+            mpz_clear(v);
+            ck_assert_int_eq(vr_fr_from_canonical(&s, l), VR_OK);
+            g1_from_sj(&ici, vr_json_at(ic, i + 1));
+            vr_g1_from_affine(&t, &ici);
+            vr_g1_mul_var(&t, &t, &s);
+            vr_g1_add_var(&x, &x, &t);
+        }
+        vr_g1_affine_neg(&P[0], &A);
+        Q[0] = B;
+        P[1] = alpha;
+        Q[1] = beta;
+        vr_g1_to_affine(&P[2], &x);
+        Q[2] = gamma;
+        P[3] = C;
+        Q[3] = delta;
+        ck_assert_int_eq(vr_pairing_check(P, Q, 4), !bad);
+    }
+    vr_json_free(vk);
+    vr_json_free(pf);
+    vr_json_free(pub);
+}
+END_TEST
+
 static void
 evm_run(const char *kind, const char *name, const char *in_hex,
     const char *want_hex)
@@ -467,6 +566,7 @@ pairing_suite(void)
     tcase_add_loop_test(tc, test_bilinearity, 0, 2);
     tcase_add_test(tc, test_infinity_and_many);
     tcase_add_test(tc, test_prepared);
+    tcase_add_test(tc, test_snarkjs_groth16_files);
     tcase_add_test(tc, test_evm_precompiles);
     tcase_add_test(tc, test_evm_mutations);
     suite_add_tcase(s, tc);

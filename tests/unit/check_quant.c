@@ -944,6 +944,7 @@ START_TEST(test_qat)
     d.x = malloc(n * 8 * sizeof(float));
     d.end = malloc(n * sizeof(int64_t));
     d.label = malloc(n);
+    d.regime = calloc(n, 1);
     vr_rng_seed(&rng, vr_test_seed() + 31);
     for (size_t i = 0; i < n; i++) {
         float *x = d.x + i * 8;
@@ -954,15 +955,38 @@ START_TEST(test_qat)
         idx[i] = i;
     }
     float_mlp(&m, dims, L, "relu", &rng);
-    ck_assert_int_eq(vr_quant_qat(&m, wb, &d, idx, n, 20, 1e-2, 32, 0.0f,
-        &rng, loss), VR_OK);
-    fprintf(stderr, "qat: loss %.4f -> %.4f\n", loss[0], loss[19]);
+    struct vr_quant_qat_opts o;
+    double val[21];
+    int best;
+    vr_quant_qat_defaults(&o);
+    ck_assert(o.epochs == 10 && o.lr == 1e-5 && o.batch == 256);
+    o.epochs = 20;
+    o.lr = 1e-2;
+    o.batch = 32;
+    // train on the first 500, validate on the last 100
+    ck_assert_int_eq(vr_quant_qat(&m, &best, wb, &d, idx, 500, idx + 500,
+        100, &o, &rng, loss, val), VR_OK);
+    fprintf(stderr, "qat: loss %.4f -> %.4f, val macro-F1 %.3f -> %.3f, "
+        "best epoch %d\n", loss[0], loss[19], val[0], val[best], best);
     ck_assert(loss[19] < 0.8 * loss[0]);
+    ck_assert(best > 0 && val[best] > val[0] + 0.2);
+    for (int e = 0; e <= 20; e++)
+        ck_assert(val[e] <= val[best]);
+    // m holds the best epoch's parameters
+    ck_assert(vr_quant_fq_score(&m, NULL, wb, &d, idx + 500, 100)
+        == val[best]);
+    // at lr 0 nothing beats epoch 0, which is kept
+    o.lr = 0;
+    o.epochs = 2;
+    ck_assert_int_eq(vr_quant_qat(&m, &best, wb, &d, idx, 500, idx + 500,
+        100, &o, &rng, NULL, val), VR_OK);
+    ck_assert_int_eq(best, 0);
     vr_mlp_free(&m);
     free(idx);
     free(d.x);
     free(d.end);
     free(d.label);
+    free(d.regime);
 }
 END_TEST
 

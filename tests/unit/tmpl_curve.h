@@ -252,3 +252,55 @@ START_TEST_X(S(test_group_laws))
     ck_assert(G(eq)(&t, &u));
 }
 END_TEST
+
+/* Scalars at the edges of the splits and the recodings: 0..20, r-1, r-2,
+ * lambda + {-1, 0, 1} (one half of the split is 0 or tiny), digit
+ * patterns 0x88.., 0x77.., 0xff.. (signed windows at -8 / +7 with carries)
+ * and the largest scalars below r; the constant-time and the variable-time
+ * products against the naive double-and-add. */
+START_TEST_X(S(test_mul_edges))
+{
+    static const uint64_t lambda[4] = LAMBDA_LIMBS;
+    uint64_t k[40][4];
+    int n = 0;
+    PT a, want, got;
+
+    memset(k, 0, sizeof(k));
+    for (int i = 0; i <= 20; i++)
+        k[n++][0] = (uint64_t)i;
+    for (int d = -1; d <= 1; d++) {
+        memcpy(k[n], lambda, 32);
+        k[n][0] += (uint64_t)(int64_t)d;
+        n++;
+    }
+    for (int i = 0; i < 4; i++) {
+        k[n][i] = 0x8888888888888888ULL;
+        k[n + 1][i] = 0x7777777777777777ULL;
+        k[n + 2][i] = ~0ULL;
+        k[n + 3][i] = 0x0f0f0f0f0f0f0f0fULL;
+    }
+    k[n][3] &= 0x0fffffffffffffffULL;
+    k[n + 1][3] &= 0x0fffffffffffffffULL;
+    k[n + 2][3] = 0x0fffffffffffffffULL;
+    n += 4;
+    for (int i = 1; i <= 3; i++) {
+        memcpy(k[n], vr_fr_modulus, 32);
+        k[n][0] -= (uint64_t)i;
+        n++;
+    }
+    G(from_affine)(&a, &G(generator_affine));
+    G(dbl)(&a, &a);
+    for (int i = 0; i < n; i++) {
+        vr_fr f;
+        ck_assert_int_eq(vr_fr_from_canonical(&f, k[i]), VR_OK);
+        S(naive_mul)(&want, &a, k[i]);
+        G(mul)(&got, &a, &f);
+        ck_assert_msg(G(eq)(&got, &want), "ct mul, edge scalar %d", i);
+        G(mul_var)(&got, &a, &f);
+        ck_assert_msg(G(eq)(&got, &want), "var mul, edge scalar %d", i);
+        G(mul_u256_var)(&got, &a, k[i]);
+        ck_assert_msg(G(eq)(&got, &want), "u256 mul, edge scalar %d", i);
+    }
+}
+END_TEST
+

@@ -87,11 +87,18 @@ START_TEST_X(S(test_vectors))
             ck_assert(F(is_zero)(&a));
             ck_assert_int_eq(F(inv_var)(&t, &a), VR_ERANGE);
         }
-        // Montgomery limbs equal the reference's (ffjavascript's) exactly.
+        // Montgomery limbs equal the reference's (ffjavascript's) exactly,
+        // and the canonical limbs come back out.
         const struct vr_json *ml = vr_json_req(s, "a_montgomery_limbs_le");
-        for (int k = 0; k < 4; k++)
+        const struct vr_json *cl = vr_json_req(s, "a_limbs_le");
+        uint64_t canon[4];
+        F(to_canonical)(canon, &a);
+        for (int k = 0; k < 4; k++) {
             ck_assert_uint_eq(a.l[k],
                 strtoull(vr_json_at(ml, (size_t)k)->text, NULL, 16));
+            ck_assert_uint_eq(canon[k],
+                strtoull(vr_json_at(cl, (size_t)k)->text, NULL, 16));
+        }
         // sqrt: any listed root is fine; non-residues are refused.
         int sq = !strcmp(vr_json_text(s, "a_is_square"), "true");
         ck_assert_int_eq(F(is_square)(&a), sq);

@@ -15,7 +15,8 @@ enum vr_json_type {
 
 struct vr_json {
     enum vr_json_type type;
-    char *text;                 /* STR: the string; NUM: its text; BOOL: "true"/"false" */
+    char *text;                 /* STR: the string; NUM: its text;
+                                   BOOL: "true" or "false" */
     size_t n;                   /* ARR/OBJ: number of members */
     struct vr_json *kids;       /* ARR/OBJ: members */
     char **keys;                /* OBJ: member names */
