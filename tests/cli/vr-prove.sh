@@ -45,4 +45,9 @@ expect_out 0 /dev/null "vr-prove -q -c $C -k $K -s test -n 1 < $D 2>&1 > /dev/nu
 expect 0 "vr-prove -q -c $C -k $K -s test -n 2 < $D |
     vr-verify -k $K -c $C -d $D > $T/out &&
     tail -n 1 $T/out | grep -q '^2 proofs: 2 valid, 0 rejected'"
+# live windows (vr-label -l, normalised as the model, which the circuit
+# stream carries): proved and checked against the same windows
+expect 0 "vr-fetch -q -n 400 -S 9 | vr-feat -q | vr-label -q -l -n $C > $T/live.vr &&
+    vr-prove -q -c $C -k $K -s live -n 2 < $T/live.vr |
+    vr-verify -k $K -c $C -d $T/live.vr | tail -n 1 | grep -q '^2 proofs: 2 valid'"
 finish
