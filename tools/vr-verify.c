@@ -34,6 +34,7 @@ usage(void)
 
 static struct vr_circuit_file cf;
 static bool have_circuit;
+static vr_fr commit;            /* hashed weights: the circuit's model's */
 static struct vr_dataset d;
 static bool have_data;
 static int64_t *X;
@@ -187,6 +188,9 @@ main(int argc, char **argv)
         if (cf.c.npub_out + cf.c.npub_in != vk.npublic)
             errx(VR_EXIT_DATA, "%s: %u public signals, the key has %u",
                 cpath, cf.c.npub_out + cf.c.npub_in, vk.npublic);
+        if (cf.c.wvis == VR_W_HASHED
+            && vr_circuit_commit(&commit, &cf.m) != VR_OK)
+            errx(VR_EXIT_DATA, "%s: cannot commit to its model", cpath);
         have_circuit = true;
     }
     if (dpath != NULL) {
@@ -240,6 +244,10 @@ main(int argc, char **argv)
                             vr_cli_name(in), nproof, vr_strerror(rc));
                     else if (!ok1 || cls >= VR_NCLASS)
                         why = "class out of range";
+                    else if (have_circuit && cf.c.wvis == VR_W_HASHED
+                        && !vr_fr_eq(&pk[cf.c.w_model - 1], &commit))
+                        why = "model commitment differs from the circuit's "
+                            "model";
                     else if (have_data && have_circuit && ok2)
                         why = check_input(pk, t);
                     char ts[32] = "?";
