@@ -5,8 +5,10 @@
 # 8, 16 and Hessian-guided at the 8-bit budget): constraints per layer,
 # setup, proof and verify times, proof and key sizes, the prover's peak
 # memory, and the gas of the Solidity verifier on an in-process EVM.
-# Fixed weights, hashed input (the defaults).  ACTS and PLANS override the
-# lists, NPROOF the proofs per configuration (default 3).  Writes
+# Fixed weights, hashed input (the defaults); ranges worst case for every
+# plan, and seen + 2 bits (vr-circuit -r seen:2) for the plans in
+# SEEN_PLANS (default 8).  ACTS and PLANS override the lists, NPROOF the
+# proofs per configuration (default 3).  Writes
 # bench/out/circuit.csv and bench/out/circuit-layers.csv.
 #
 # The machine is shared: wall times carry the load; cpu columns are user +
@@ -20,26 +22,29 @@ rm -rf "$W" && mkdir -p "$W"
 ACTS=${ACTS:-"relu sq cubic relu3 swish3"}
 PLANS=${PLANS:-"4 8 16 hessian:8"}
 NPROOF=${NPROOF:-3}
+SEEN_PLANS=${SEEN_PLANS:-8}
 EVM="node $top/tests/evm/run_verifier.mjs"
 csv="$top/bench/out/circuit.csv"
 lay="$top/bench/out/circuit-layers.csv"
 
 vr-fetch -q -n 20000 -S 1 | vr-feat -q | vr-label -q > "$W/data.vr" || exit 1
-echo "act,plan,constraints,wires,domain_log2,setup_wall_s,setup_cpu_s,prove_wall_s,prove_cpu_s,verify_cpu_s,proof_bytes,pk_bytes,zkey_bytes,prove_rss_mb,gas" > "$csv"
-echo "act,plan,stage,matmul,activation,rescale,range,hash,argmax,constraints" > "$lay"
-printf '%-7s %-9s %8s %9s %9s %9s %9s %7s %8s %8s %8s\n' act plan \
-    constr setup_s prove_s prove_cpu verify_s proof_B pk_MB rss_MB gas
+echo "act,plan,ranges,constraints,wires,domain_log2,setup_wall_s,setup_cpu_s,prove_wall_s,prove_cpu_s,verify_cpu_s,proof_bytes,pk_bytes,zkey_bytes,prove_rss_mb,gas" > "$csv"
+echo "act,plan,ranges,stage,matmul,activation,rescale,range,hash,argmax,constraints" > "$lay"
+printf '%-7s %-9s %-6s %8s %9s %9s %9s %9s %7s %8s %8s %8s\n' act plan \
+    ranges constr setup_s prove_s prove_cpu verify_s proof_B pk_MB rss_MB gas
 for act in $ACTS; do
     vr-train -q -m mlp -a "$act" -n 1 -S 1 < "$W/data.vr" > "$W/$act.vr" ||
         { echo "vr-train -a $act failed" >&2; continue; }
-    for plan in $PLANS; do
-        tag="$act-$(echo "$plan" | tr : _)"
+    for cfg in $(for p in $PLANS; do echo "$p/worst"; done;
+        for p in $SEEN_PLANS; do echo "$p/seen:2"; done); do
+        plan=${cfg%/*} ranges=${cfg#*/}
+        tag="$act-$(echo "$plan-$ranges" | tr : _)"
         d="$W/$tag"
         mkdir -p "$d"
         vr-quant -q -e 0 -n 256 -b "$plan" -d "$W/data.vr" < "$W/$act.vr" \
             > "$d/q.vr" || { echo "vr-quant $tag failed" >&2; continue; }
         /usr/bin/time -f "%e %U %S %M" -o "$d/setup.time" \
-            vr-circuit -x -c "$d/cost.csv" -k "$d/keys" < "$d/q.vr" \
+            vr-circuit -x -r "$ranges" -c "$d/cost.csv" -k "$d/keys" < "$d/q.vr" \
             > "$d/c.vr" 2> "$d/circuit.err" ||
             { echo "vr-circuit $tag failed: $(tail -n 1 "$d/circuit.err")" >&2; continue; }
         /usr/bin/time -f "%e %U %S %M" -o "$d/prove.time" \
@@ -67,18 +72,17 @@ for act in $ACTS; do
         prss=$(echo "$4 / 1024" | bc)
         set -- $(cat "$d/verify.time"); vcpu=$(echo "scale=4; ($2 + $3) / (20 * $NPROOF)" | bc)
         pkb=$(stat -c %s "$d/keys/pk.vr") zkb=$(stat -c %s "$d/keys/circuit.zkey")
-        echo "$act,$plan,$cons,$wires,$dom,$swall,$scpu,$pwall,$pcpu,$vcpu,256,$pkb,$zkb,$prss,$gas" >> "$csv"
-        awk -F, -v a="$act" -v p="$plan" 'NR > 1 { print a "," p "," $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $8 }' "$d/cost.csv" >> "$lay"
-        printf '%-7s %-9s %8s %9s %9s %9s %9s %7s %8s %8s %8s\n' "$act" \
-            "$plan" "$cons" "$swall" "$pwall" "$pcpu" "$vcpu" 256 \
+        echo "$act,$plan,$ranges,$cons,$wires,$dom,$swall,$scpu,$pwall,$pcpu,$vcpu,256,$pkb,$zkb,$prss,$gas" >> "$csv"
+        awk -F, -v a="$act" -v p="$plan" -v r="$ranges" 'NR > 1 { print a "," p "," r "," $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $8 }' "$d/cost.csv" >> "$lay"
+        printf '%-7s %-9s %-6s %8s %9s %9s %9s %9s %7s %8s %8s %8s\n' \
+            "$act" "$plan" "$ranges" "$cons" "$swall" "$pwall" "$pcpu" "$vcpu" 256 \
             "$(echo "scale=1; $pkb / 1048576" | bc)" "$prss" "$gas"
     done
 done
 # the claim: cubic against ReLU, plan by plan
 echo
-awk -F, 'NR > 1 { c[$1 "," $2] = $3 } END {
-    n = split("4 8 16 hessian:8", P, " ")
-    for (i = 1; i <= n; i++) {
-        r = c["relu," P[i]]; k = c["cubic," P[i]]
-        if (r && k) printf "plan %-9s cubic %d vs relu %d constraints: %+.1f %%\n", P[i], k, r, 100 * (k - r) / r
+awk -F, 'NR > 1 { c[$1 "," $2 "," $3] = $4; k[$2 "," $3] = 1 } END {
+    for (pr in k) {
+        r = c["relu," pr]; q = c["cubic," pr]
+        if (r && q) printf "plan,ranges %-16s cubic %d vs relu %d constraints: %+.1f %%\n", pr, q, r, 100 * (q - r) / r
     } }' "$csv"

@@ -28,8 +28,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: vr-circuit [-fqx] [-c csv] [-i input] [-k dir] "
-        "[-t threads] [-w weights]\n"
-        "                  [file]\n");
+        "[-r ranges] [-t threads]\n"
+        "                  [-w weights] [file]\n");
     exit(VR_EXIT_USAGE);
 }
 
@@ -44,9 +44,12 @@ stage_name(char *buf, size_t n, const struct vr_qmlp *m, int s)
         snprintf(buf, n, "output");
     else {
         const struct vr_qlayer *q = &m->lay[s - 1];
-        snprintf(buf, n, "layer%d %d-%d %s%s", s - 1, q->C, q->OC,
-            act_names[q->act], q->act == VR_QACT_POLY
-            ? (q->deg == 2 ? "2" : q->deg == 3 ? "3" : "") : "");
+        if (q->act == VR_QACT_POLY)
+            snprintf(buf, n, "layer%d %d-%d poly%d", s - 1, q->C, q->OC,
+                vr_circuit_degree(q));
+        else
+            snprintf(buf, n, "layer%d %d-%d %s", s - 1, q->C, q->OC,
+                act_names[q->act]);
     }
 }
 
@@ -107,8 +110,12 @@ report(FILE *f, const struct vr_circuit *c, const struct vr_circuit_cost *k,
             vr_circuit_public_name(name, sizeof(name), c, i);
             fprintf(f, "%s%s", i ? ", " : "", name);
         }
-        fprintf(f, "%s), input %s, weights %s\n", k->npublic > 4 ? ", ..."
-            : "", vr_invis_names[c->invis], vr_wvis_names[c->wvis]);
+        fprintf(f, "%s), input %s, weights %s, ranges ", k->npublic > 4
+            ? ", ..." : "", vr_invis_names[c->invis], vr_wvis_names[c->wvis]);
+        if (c->margin < 0)
+            fprintf(f, "worst case\n");
+        else
+            fprintf(f, "seen + %d bits\n", c->margin);
     }
 }
 
@@ -137,6 +144,7 @@ main(int argc, char **argv)
     const char *in, *csv = NULL, *dir = NULL;
     bool fflag = false, qflag = false, xflag = false;
     int invis = VR_IN_HASHED, wvis = VR_W_FIXED, threads = 2, ch, rc;
+    int margin = -1;
     unsigned char *buf;
     size_t len;
     struct vr_reader qr;
@@ -146,7 +154,7 @@ main(int argc, char **argv)
     FILE *f, *qf;
 
     vr_cli_init(argc, argv);
-    while ((ch = getopt(argc, argv, "c:fi:k:qt:w:x")) != -1) {
+    while ((ch = getopt(argc, argv, "c:fi:k:qr:t:w:x")) != -1) {
         switch (ch) {
         case 'c':
             csv = optarg;
@@ -164,6 +172,15 @@ main(int argc, char **argv)
             break;
         case 'q':
             qflag = true;
+            break;
+        case 'r':
+            if (strcmp(optarg, "worst") == 0)
+                margin = -1;
+            else if (strncmp(optarg, "seen:", 5) == 0)
+                margin = (int)vr_cli_long(ch, optarg + 5, 0, 62);
+            else
+                errx(VR_EXIT_USAGE, "-r: worst or seen:margin, not \"%s\"",
+                    optarg);
             break;
         case 't':
             threads = (int)vr_cli_long(ch, optarg, 1, 256);
@@ -207,7 +224,8 @@ main(int argc, char **argv)
     if (cf.T * cf.C != cf.m.lay[0].C)
         errx(VR_EXIT_DATA, "%s: T*C = %d but the first layer has %d inputs",
             vr_cli_name(in), cf.T * cf.C, cf.m.lay[0].C);
-    if ((rc = vr_circuit_plan(&cf.c, &cf.m, invis, wvis, why, sizeof(why)))
+    if ((rc = vr_circuit_plan(&cf.c, &cf.m, invis, wvis, margin, why,
+        sizeof(why)))
         != VR_OK)
         errx(VR_EXIT_DATA, "%s: cannot compile: %s", vr_cli_name(in), why);
 

@@ -243,7 +243,8 @@ main(int argc, char **argv)
             size_t s = j.idx[k];
             if (j.st[k] == VR_ERANGE) {
                 warnx("%s: sample %zu: a value leaves its range (lib/quant "
-                    "refuses it); not proved", vr_cli_name(in), s);
+                    "refuses it, or the circuit's seen ranges do); not "
+                    "proved", vr_cli_name(in), s);
                 refused++;
                 continue;
             }

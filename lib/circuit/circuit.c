@@ -64,9 +64,26 @@ poly_bits(const struct vr_qlayer *q, int ub)
     return best + bits_u((uint64_t)q->deg + 1);
 }
 
+/*
+ * The range, in bits, a decomposition checks for stage st of q: the worst
+ * case, or (margin >= 0) the bits seen on the training data plus margin,
+ * never above the worst case; at most 63 bits (lib/quant's limit).  Only
+ * completeness depends on it: whatever it is, the decomposition bounds
+ * the value it checks, and the plan's wrap checks use that bound.
+ */
+static int
+range_bits(const struct vr_qlayer *q, int st, int margin)
+{
+    int b = q->bound[st].wc_bits;
+
+    if (margin >= 0 && q->bound[st].seen_bits + margin < b)
+        b = q->bound[st].seen_bits + margin;
+    return imax(1, imin(b, VR_CIRCUIT_CAP_BITS));
+}
+
 int
 vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
-    int wvis, char *why, size_t whysize)
+    int wvis, int margin, char *why, size_t whysize)
 {
     int inb;        /* bits of the bound of the layer's input: |a| < 2^inb */
 
@@ -79,16 +96,30 @@ vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
     c->m = m;
     c->invis = invis;
     c->wvis = wvis;
+    c->margin = margin;
     inb = m->in_bits - 1;
     for (int l = 0; l < m->L; l++) {
         const struct vr_qlayer *q = &m->lay[l];
-        int zb, ub, wcu = q->bound[VR_QST_U].wc_bits;
+        int zb, ub;
         bool last = l == m->L - 1;
 
         // |Z| < 2^zb: lib/quant's interval analysis with the weights
         // known; with hashed weights any weights of the width
         if (wvis == VR_W_FIXED) {
-            zb = q->bound[VR_QST_Z].wc_bits;
+            // lib/quant's worst case, or the bound from what the circuit
+            // checks of the inputs (|a| < 2^inb) if smaller:
+            // |Z_o| <= sum_c |W_oc| 2^inb + |B_o|
+            int zc = 0;
+            for (int o = 0; o < q->OC; o++) {
+                uint64_t sw = 0;
+                for (int ci = 0; ci < q->C; ci++) {
+                    int64_t wq = q->W[(size_t)o * (size_t)q->C + (size_t)ci];
+                    sw += (uint64_t)(wq < 0 ? -wq : wq);
+                }
+                zc = imax(zc, imax(bits_u(sw) + inb,
+                    vr_qmlp_bits(q->b[o])) + 1);
+            }
+            zb = imin(q->bound[VR_QST_Z].wc_bits, zc);
         } else {
             zb = imax(inb + q->wbits - 1 + bits_u((uint64_t)q->C), 63) + 1;
             c->nweights += (uint64_t)q->C * (uint64_t)q->OC + (uint64_t)q->OC;
@@ -104,7 +135,7 @@ vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
             || (!last && zb > VR_CIRCUIT_CAP_BITS);
         ub = zb;
         if (dec) {
-            ub = imax(1, imin(wcu, VR_CIRCUIT_CAP_BITS));
+            ub = range_bits(q, VR_QST_U, margin);
             if (q->kpre + ub + 1 > 127)
                 return why_fail(why, whysize, VR_ERANGE,
                     "layer %d: rescale by 2^%d of a %d-bit quotient exceeds"
@@ -121,8 +152,7 @@ vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
             c->pbits[l] = pb;
             outb = pb;
             if (q->kpost > 0 || (!last && pb > VR_CIRCUIT_CAP_BITS)) {
-                int ab = imax(1, imin(q->bound[VR_QST_A].wc_bits,
-                    VR_CIRCUIT_CAP_BITS));
+                int ab = range_bits(q, VR_QST_A, margin);
                 if (q->kpost + ab + 1 > 127)
                     return why_fail(why, whysize, VR_ERANGE,
                         "layer %d: rescale by 2^%d of a %d-bit quotient "
@@ -165,6 +195,16 @@ vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
     if (wvis == VR_W_HASHED)
         c->w_weights = w;
     return VR_OK;
+}
+
+int
+vr_circuit_degree(const struct vr_qlayer *q)
+{
+    int d = q->deg;
+
+    while (d > 1 && q->coef[d] == 0)
+        d--;
+    return d;
 }
 
 /* Builder state shared by the stages. */
@@ -518,7 +558,8 @@ stage_layer(struct bstate *s, int l, const uint32_t *ain, uint32_t *aout,
             vr_fr u, uk;
             vr_fr_from_i64(&u, s->wit ? tr->u[l][o] : 0);
             uk = u;
-            for (int j = 2; j <= q->deg; j++) {
+            int de = vr_circuit_degree(q);
+            for (int j = 2; j <= de; j++) {
                 vr_fr_mul(&uk, &uk, &u);
                 if (s->cons) {
                     if (j == 2) {
@@ -532,7 +573,7 @@ stage_layer(struct bstate *s, int l, const uint32_t *ain, uint32_t *aout,
             }
             vr_lc_clear(&pl);
             if (s->cons) {
-                for (int j = 0; j <= q->deg; j++) {
+                for (int j = 0; j <= de; j++) {
                     vr_fr_from_i64(&k, q->coef[j]);
                     vr_fr_mul(&k, &k, vr_fr_pow2((q->deg - j) * fu));
                     if (j == 0) {

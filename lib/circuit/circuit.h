@@ -57,6 +57,7 @@ enum vr_wvis { VR_W_FIXED, VR_W_HASHED };
 struct vr_circuit {
     const struct vr_qmlp *m;    /* borrowed */
     int invis, wvis;
+    int margin;                 /* -1: worst-case ranges; else seen + margin */
     /* per layer: 0 = no decomposition of Z (U = Z), else the quotient
      * bound B of the rescale Z -> U (|U| < 2^B) */
     int ubits[VR_QMLP_MAXL];
@@ -76,12 +77,14 @@ struct vr_circuit {
 
 /*
  * Plan the circuit for m (whose worst-case bounds are recomputed here
- * with vr_qmlp_bounds_worst: a file's bounds are not trusted).  m must
- * outlive c.  VR_ERANGE (with *why naming the layer) if some value could
+ * with vr_qmlp_bounds_worst: a file's bounds are not trusted).  The
+ * ranges of U and A' are the worst case (margin < 0) or the bits seen on
+ * the training data plus margin (an input beyond them cannot be proved;
+ * soundness does not depend on the choice).  m must outlive c.  VR_ERANGE (with *why naming the layer) if some value could
  * reach the field's size and wrap, VR_EFORMAT if m is malformed.
  */
 int vr_circuit_plan(struct vr_circuit *c, struct vr_qmlp *m, int invis,
-    int wvis, char *why, size_t whysize);
+    int wvis, int margin, char *why, size_t whysize);
 
 /* What vr_circuit_build makes. */
 struct vr_circuit_out {
@@ -121,6 +124,10 @@ void vr_circuit_out_free(struct vr_circuit_out *o);
  */
 int vr_circuit_public(vr_fr *pub, const struct vr_circuit *c,
     const struct vr_qtrace *tr, int64_t time);
+
+/* The degree the circuit evaluates: deg without its trailing zero
+ * coefficients (at least 1), so U^k is never made for a zero Ck. */
+int vr_circuit_degree(const struct vr_qlayer *q);
 
 /* Hash of the integer input X (m->lay[0].C values at m->in_bits). */
 int vr_circuit_input_hash(vr_fr *h, const struct vr_qmlp *m, const int64_t *X);

@@ -93,9 +93,10 @@ vr_circuit_stream_write(struct vr_writer *w, const unsigned char *q,
     int rc, bad = 0;
     msgpack_packer *pk = &w->pk;
 
-    if ((rc = vr_writer_header(w, VR_CIRCUIT_KIND, provenance, self, 12))
+    if ((rc = vr_writer_header(w, VR_CIRCUIT_KIND, provenance, self, 13))
         != VR_OK)
         return rc;
+    bad |= vr_pack_kv_i64(pk, "range_margin", c->margin);
     bad |= vr_pack_kv_str(pk, "input", vr_invis_names[c->invis]);
     bad |= vr_pack_kv_str(pk, "weights", vr_wvis_names[c->wvis]);
     bad |= vr_pack_kv_i64(pk, "constraints", (long long)cost->ncons);
@@ -172,7 +173,7 @@ vr_circuit_stream_read(struct vr_circuit_file *cf, struct vr_reader *r)
     struct vr_tensor t = {0};
     struct vr_reader qr;
     char s[80], why[160];
-    long long ncons, np;
+    long long ncons, np, margin = -1;
     int rc, invis, wvis;
     FILE *f;
 
@@ -188,6 +189,10 @@ vr_circuit_stream_read(struct vr_circuit_file *cf, struct vr_reader *r)
         return rc;
     if (vr_wvis_parse(&wvis, s) != VR_OK)
         return vr_reader_fail(r, VR_EFORMAT, "unknown weights \"%s\"", s);
+    if (vr_meta_get(r->header, "range_margin") != NULL
+        && (rc = vr_meta_i64(r, NULL, "range_margin", &margin, -1, 64))
+        != VR_OK)
+        return rc;
     if ((rc = vr_meta_i64(r, NULL, "constraints", &ncons, 0, 1LL << 40))
         != VR_OK || (rc = vr_meta_i64(r, NULL, "npublic", &np, 1, 1 << 20))
         != VR_OK || (rc = vr_meta_str(r, NULL, "r1cs_keccak", s, sizeof(s)))
@@ -219,7 +224,7 @@ vr_circuit_stream_read(struct vr_circuit_file *cf, struct vr_reader *r)
             "the first layer has %d inputs", cf->T * cf->C, cf->m.lay[0].C);
         goto out;
     }
-    if ((rc = vr_circuit_plan(&cf->c, &cf->m, invis, wvis, why,
+    if ((rc = vr_circuit_plan(&cf->c, &cf->m, invis, wvis, (int)margin, why,
         sizeof(why))) != VR_OK) {
         rc = vr_reader_fail(r, VR_EFORMAT, "%s", why);
         goto out;

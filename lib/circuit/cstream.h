@@ -3,7 +3,7 @@
  *
  * Header keys (beside magic, version, kind, provenance):
  *   input ("hashed" | "public" | "private"), weights ("fixed" |
- *   "hashed"), constraints, wires, npublic (ints), public [str] (the
+ *   "hashed"), range_margin (-1: worst-case ranges, else seen + margin), constraints, wires, npublic (ints), public [str] (the
  *   public signals' names in order), r1cs_keccak (hex string: Keccak-256
  *   of the circuit's .r1cs file, which vr-prove recomputes and compares),
  *   T, C, norm_mean [C], norm_std [C] (the model's input contract),

@@ -242,14 +242,25 @@ START_TEST(test_circuit_random)
         struct vr_circuit_out cr, cw, both;
         struct vr_qtrace tr;
         char why[128];
-        int64_t X[40];
+        int64_t X[40], Xs[6][40];
         vr_fr pub[64];
         size_t bad;
         int act = it % 2 ? VR_QACT_POLY : VR_QACT_RELU;
         int invis = (int)(it / 2 % 3), wvis = (int)(it / 6 % 2);
+        int margin = it % 4 == 3 ? 1 : -1;
 
         random_qmlp(&m, &rng, act, 3 + (int)vr_rng_below(&rng, 30));
-        if (vr_circuit_plan(&c, &m, invis, wvis, why, sizeof(why)) != VR_OK) {
+        // the inputs; with seen ranges, their bounds are the seen ones
+        ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
+        vr_qmlp_bounds_reset(&m);
+        for (int s = 0; s < 6; s++) {
+            random_input(Xs[s], &m, &rng);
+            if (vr_qmlp_infer(&m, &tr, NULL, Xs[s]) >= 0)
+                vr_qmlp_bounds_add(&m, &tr);
+        }
+        vr_qtrace_free(&tr);
+        if (vr_circuit_plan(&c, &m, invis, wvis, margin, why, sizeof(why))
+            != VR_OK) {
             vr_qmlp_free(&m);
             continue;
         }
@@ -259,7 +270,7 @@ START_TEST(test_circuit_random)
         ck_assert_uint_eq(cr.r.ncons, cr.cost.ncons);
         ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
         for (int s = 0; s < 6; s++) {
-            random_input(X, &m, &rng);
+            memcpy(X, Xs[s], sizeof(X));
             int cls = vr_qmlp_infer(&m, &tr, NULL, X);
             if (cls < 0)
                 continue;
@@ -352,7 +363,7 @@ START_TEST(test_circuit_cheats)
         int act = it % 2 ? VR_QACT_POLY : VR_QACT_RELU;
 
         random_qmlp(&m, &rng, act, 8);
-        if (vr_circuit_plan(&c, &m, VR_IN_HASHED, VR_W_FIXED, NULL, 0)
+        if (vr_circuit_plan(&c, &m, VR_IN_HASHED, VR_W_FIXED, -1, NULL, 0)
             != VR_OK) {
             vr_qmlp_free(&m);
             continue;
@@ -456,8 +467,8 @@ START_TEST(test_circuit_tie)
         m.lay[1].W[i] = -3;
     }
     ck_assert_int_eq(vr_qmlp_check(&m), VR_OK);
-    ck_assert_int_eq(vr_circuit_plan(&c, &m, VR_IN_PUBLIC, VR_W_FIXED, NULL,
-        0), VR_OK);
+    ck_assert_int_eq(vr_circuit_plan(&c, &m, VR_IN_PUBLIC, VR_W_FIXED, -1,
+        NULL, 0), VR_OK);
     ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
     ck_assert_int_eq(vr_qmlp_infer(&m, &tr, NULL, X), 1);
     ck_assert(tr.a[1][1] == tr.a[1][2]);
@@ -496,7 +507,7 @@ START_TEST(test_circuit_groth16)
     vr_rng_seed(&rng, vr_test_seed() + 300);
     for (int tries = 0; tries < 50; tries++) {
         random_qmlp(&m, &rng, VR_QACT_RELU, 16);
-        if (vr_circuit_plan(&c, &m, VR_IN_HASHED, VR_W_FIXED, NULL, 0)
+        if (vr_circuit_plan(&c, &m, VR_IN_HASHED, VR_W_FIXED, -1, NULL, 0)
             == VR_OK) {
             ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
             random_input(X, &m, &rng);
