@@ -12,6 +12,8 @@ expect 2 "vr-circuit -Z < $Q"
 expect 2 "vr-circuit -i secret < $Q"
 expect 2 "vr-circuit -w private < $Q"
 expect 2 "vr-circuit -x < $Q"
+expect 2 "vr-circuit -r best < $Q"
+expect 2 "vr-circuit -r seen:x < $Q"
 expect 2 "vr-circuit -t 0 < $Q"
 expect 2 "vr-circuit $Q $Q"
 # bad data: 3
@@ -40,6 +42,11 @@ expect 0 "vr-circuit -q -i public -c $T/pub.csv < $Q > /dev/null && awk -F, '\$1
 expect_err 0 'public signals 2 \(class, time\)' "vr-circuit -i private < $Q"
 # hashed weights: one product per weight, the commitment public
 expect_err 0 'public signals 4 \(class, input, model, time\)' "vr-circuit -w hashed < $Q"
+
+# seen ranges: no more constraints than the worst case
+expect 0 "vr-circuit -q -r seen:2 -c $T/seen.csv < $Q > /dev/null &&
+    [ \$(awk -F, '\$1 == \"total\" { print \$8 }' $T/seen.csv) -le \$(awk -F, '\$1 == \"total\" { print \$8 }' $T/cost.csv) ]"
+expect_err 0 'ranges seen \+ 2 bits' "vr-circuit -r seen:2 < $Q"
 
 # the setup's files are all there and whole
 for f in pk.vr vk.vr verifier.sol circuit.zkey verification_key.json circuit.r1cs; do
