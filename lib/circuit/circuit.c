@@ -622,7 +622,7 @@ stage_argmax(struct bstate *s, const struct vr_lc *logit, const int64_t *lv,
     int st = c->m->L + 1, cls = s->wit ? s->tr->cls : 0;
     uint32_t sel = 0;
     struct vr_lc sum = {0}, idx = {0}, mm = {0}, one = {0};
-    vr_fr v, k;
+    vr_fr v;
 
     vr_cb_at(b, st, VR_CG_ARGMAX);
     if (s->cons && vr_lc_add_const(&one, &vr_fr_one) != VR_OK)
@@ -677,7 +677,6 @@ stage_argmax(struct bstate *s, const struct vr_lc *logit, const int64_t *lv,
         vr_i128 e = s->wit ? (vr_i128)lv[cls] - lv[j] - (j < cls) : 0;
         vr_gadget_bits(b, &s->y, (vr_u128)e, c->dbits);
     }
-    (void)k;
     vr_lc_free(&sum);
     vr_lc_free(&idx);
     vr_lc_free(&mm);
