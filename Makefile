@@ -13,6 +13,8 @@ MAN5      := $(sort $(wildcard man/man5/*.5))
 MAN7      := $(sort $(wildcard man/man7/*.7))
 DEPFILES  := $(LIB_OBJ:.o=.d) $(addsuffix .d,$(TOOLS) $(UNITS) $(BENCHES)) $(TESTLIB:.o=.d)
 
+.SECONDARY: $(TESTLIB)
+
 .PHONY: all check unit cli lint-man check-headers demo bench install uninstall \
         deps deps-npm clean asan verify-check
 

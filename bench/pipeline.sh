@@ -1,15 +1,17 @@
 #!/bin/sh
-# bench/pipeline.sh: N synthetic minutes (default 1M) through
+# bench/pipeline.sh: synthetic minutes through
 #   vr-fetch | vr-feat | vr-label
-# Reports minutes/s end to end, then each stage alone (input from a file,
-# output to a file): minutes per wall-clock second, minutes per CPU second
-# (user + sys, which a busy machine disturbs less) and the peak RSS
-# (GNU time's %M).
-#   sh bench/pipeline.sh [minutes] [seed]
+# at each size given (default 1M and 5M minutes, to show that memory stays
+# bounded): minutes/s end to end and each stage's peak RSS (GNU time's %M)
+# in the pipe; then, at the first size, each stage alone (input from a
+# file, output to a file): minutes per wall-clock second, minutes per CPU
+# second (user + sys, which a busy machine disturbs less) and peak RSS.
+#   sh bench/pipeline.sh ["minutes ..."] [seed]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 PATH="$top/tools:$PATH"
-N=${1:-1000000}
+SIZES=${1:-1000000 5000000}
+N=${SIZES%% *}
 S=${2:-1}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "bench/pipeline.sh: needs GNU time in $TIME" >&2; exit 4; }
@@ -25,24 +27,35 @@ report() {
             name, n / wall, n / cpu, $1 / 1024 }' "$3"
 }
 
-echo "pipeline: $N synthetic minutes (seed $S), $(nproc) cores," \
+echo "pipeline: sizes $SIZES (seed $S), $(nproc) cores," \
     "load $(cut -d' ' -f1 /proc/loadavg)"
 
 # End to end: the three stages in one pipeline, each under GNU time.
-t0=$(now)
-$TIME -f '%M %e %U %S' -o "$tmp/t1" vr-fetch -q -S "$S" -n "$N" |
-    $TIME -f '%M %e %U %S' -o "$tmp/t2" vr-feat -q |
-    $TIME -f '%M %e %U %S' -o "$tmp/t3" vr-label -q > "$tmp/data.vr"
-t1=$(now)
-wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-printf '%-22s %10.0f /s wall   (%s s, %s bytes out)\n' \
-    "fetch | feat | label" "$(awk -v n="$N" -v w="$wall" 'BEGIN { print n / w }')" \
-    "$wall" "$(wc -c < "$tmp/data.vr")"
-k=1
-for name in vr-fetch vr-feat vr-label; do
-    report "  $name in the pipe" "$(cut -d' ' -f2 "$tmp/t$k")" "$tmp/t$k"
-    k=$((k + 1))
+for N in $SIZES; do
+    t0=$(now)
+    $TIME -f '%M %e %U %S' -o "$tmp/t1" vr-fetch -q -S "$S" -n "$N" |
+        $TIME -f '%M %e %U %S' -o "$tmp/t2" vr-feat -q |
+        $TIME -f '%M %e %U %S' -o "$tmp/t3" vr-label -q | wc -c > "$tmp/bytes"
+    t1=$(now)
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+    printf '%-22s %10.0f /s wall   (%d minutes in %s s, %s bytes out)\n' \
+        "fetch | feat | label" \
+        "$(awk -v n="$N" -v w="$wall" 'BEGIN { print n / w }')" "$N" \
+        "$wall" "$(tr -d ' ' < "$tmp/bytes")"
+    k=1
+    for name in vr-fetch vr-feat vr-label; do
+        report "  $name in the pipe" "$(cut -d' ' -f2 "$tmp/t$k")" "$tmp/t$k"
+        echo "$N $name $(cut -d' ' -f1 "$tmp/t$k")" >> "$tmp/rss"
+        k=$((k + 1))
+    done
 done
+# Peak RSS per stage at each size: flat means bounded.
+for name in vr-fetch vr-feat vr-label; do
+    awk -v name="$name" '$2 == name {
+        line = line sprintf("  %6.1f MB at %gM", $3 / 1024, $1 / 1e6) }
+        END { printf "%-22s%s\n", name " peak RSS", line }' "$tmp/rss"
+done
+N=${SIZES%% *}
 
 # Each stage alone, file to file.
 stage() {   # name in out cmd...

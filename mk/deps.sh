@@ -7,7 +7,7 @@ set -e
 cd "$(dirname "$0")/.."
 pkgs="gcc make pkg-config libmsgpack-dev libcsv-dev libopenblas-dev check
 libsubunit-dev libzip-dev libcurl4-openssl-dev libgmp-dev gnuplot-nox
-mandoc groff-base zip unzip python3 nodejs npm"
+mandoc groff-base zip unzip python3 nodejs npm time"
 [ "${1:-}" = bench ] && pkgs="$pkgs python3-torch python3-numpy time"
 missing=
 for p in $pkgs; do

@@ -44,7 +44,9 @@
 #include "stream/kinds.h"
 #include "stream/stream.h"
 
-/* Feature rows held whole in memory, compactly: 52 bytes a row. */
+/* Feature rows held whole in memory, compactly: 52 bytes a row.  (The
+ * reference implementation; vr-label(1) uses the bounded-memory
+ * vr_label_spill_* below, which gives the same bytes.) */
 struct vr_rows {
     int C;
     char feat[VR_MAXFEAT][VR_NAME_MAX];
@@ -106,9 +108,10 @@ int vr_label_make(struct vr_dataset *d, struct vr_rows *rows,
 /*
  * The same dataset in bounded memory, whatever the length of the input
  * (market/spill.c).  vr_label_spill_read reads the features stream into
- * three unlinked temporary files in tmpdir (NULL: P_tmpdir): the rows
- * (f32 features and time, 40 bytes a row), the closes (f64) and the
- * segments (first row, end row); vr_label_spill_write then makes passes
+ * four unlinked temporary files in tmpdir (NULL: P_tmpdir): the rows
+ * (f32 features and time, 40 bytes a row), the closes (f64), the squared
+ * log returns (f64) and the segments (first row, end row);
+ * vr_label_spill_write then makes passes
  * over them with fixed-size buffers (a fourth file holds 16 bytes a
  * sample) and writes the dataset stream: exactly the bytes that
  * vr_label_make and vr_dataset_write would write from the same input and
@@ -122,9 +125,10 @@ struct vr_label_spill {
     char symbol[32];
     size_t n;           /* rows */
     size_t nseg;        /* segments */
-    int fd[3];          /* rows, closes, segments: the first nfd are open */
+    int fd[4];          /* rows, closes, their squared log returns,
+                           segments: the first nfd are open */
     int nfd;
-    char dir[128];      /* tmpdir, for messages */
+    char dir[4096];     /* tmpdir */
     char msg[256];      /* what failed, when a temporary file gave VR_EIO */
 };
 

@@ -6,7 +6,8 @@
  * small buffers ("cursors", pread(2) at a moving record index).
  *
  *   read     features stream -> rows file (x f32 (C), time i64: 40 bytes),
- *            closes file (f64), segments file (first, end i64 pairs)
+ *            closes file (f64), squared log returns file (f64: label.c's
+ *            sqlr of each row), segments file (first, end i64 pairs)
  *   pass 1   segments: the candidate count N, the split boundaries'
  *            end rows
  *   pass 2   candidates in order: split, purge, label, trailing return and
@@ -31,9 +32,10 @@
 #include "vr.h"
 #include "base/mem.h"
 #include "base/parse.h"
+#include "market/internal.h"
 #include "market/label.h"
 
-enum { F_ROWS, F_CLOSE, F_SEG, NFILE };
+enum { F_ROWS, F_CLOSE, F_LR2, F_SEG, NFILE };
 
 /* One row as spilled (C = VR_FEAT_C is fixed by vr_label_spill_read). */
 struct srow {
@@ -219,10 +221,10 @@ cur_f64(struct cur *c, uint64_t i)
 
 /* VR_EIO with sp->msg and errno for a temporary file's failure e. */
 static int
-tmp_fail(struct vr_label_spill *sp, int e, const char *what)
+tmp_fail(struct vr_label_spill *sp, int e)
 {
-    snprintf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s%s",
-        sp->dir, what, strerror(e));
+    vr_market_msgf(sp->msg, sizeof(sp->msg), "temporary file in %s: %s",
+        sp->dir, strerror(e));
     errno = e;
     return VR_EIO;
 }
@@ -242,24 +244,29 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     const char *tmpdir)
 {
     static const size_t rsize[NFILE] = {sizeof(struct srow), sizeof(double),
-        2 * sizeof(int64_t)};
+        sizeof(double), 2 * sizeof(int64_t)};
     struct spill out[NFILE];
     struct vr_table tb;
     size_t nf, C = VR_FEAT_C;
     bool fresh = true;
     int32_t inseg = 0;
     int64_t seg[2] = {0, 0}, tprev = 0;
+    double cprev = 0;
     int rc, nout = 0;
 
     memset(sp, 0, sizeof(*sp));
     sp->C = VR_FEAT_C;
     if (tmpdir == NULL || tmpdir[0] == '\0')
         tmpdir = P_tmpdir;
-    snprintf(sp->dir, sizeof(sp->dir), "%s", tmpdir);
     vr_table_init(&tb, vr_feat_cols, VR_FEAT_NCOLS);
+    if ((size_t)snprintf(sp->dir, sizeof(sp->dir), "%s", tmpdir) >=
+        sizeof(sp->dir)) {
+        rc = tmp_fail(sp, ENAMETOOLONG);
+        goto out;
+    }
     for (; sp->nfd < NFILE; sp->nfd++)
         if ((sp->fd[sp->nfd] = tmp_open(tmpdir)) < 0) {
-            rc = tmp_fail(sp, errno, "");
+            rc = tmp_fail(sp, errno);
             goto out;
         }
     for (; nout < NFILE; nout++)
@@ -326,11 +333,17 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
                 tprev = t[i];
                 spill_put(&out[F_ROWS], &o);
                 spill_put(&out[F_CLOSE], &cl[i]);
+                // label.c's sqlr(), once a row here rather than twice in
+                // pass 2 (0 for a segment's first row, which no sum uses)
+                double lr = (int64_t)row > seg[0] ? log(cl[i] / cprev) : 0;
+                double lr2 = lr * lr;
+                spill_put(&out[F_LR2], &lr2);
+                cprev = cl[i];
                 sp->n++;
             }
             for (int k = 0; k < NFILE; k++)
                 if (out[k].errnum != 0) {
-                    rc = tmp_fail(sp, out[k].errnum, "");
+                    rc = tmp_fail(sp, out[k].errnum);
                     goto out;
                 }
         }
@@ -357,7 +370,7 @@ vr_label_spill_read(struct vr_label_spill *sp, struct vr_reader *r,
     for (int k = 0; k < NFILE; k++) {
         spill_flush(&out[k]);
         if (out[k].errnum != 0 && rc == VR_OK)
-            rc = tmp_fail(sp, out[k].errnum, "");
+            rc = tmp_fail(sp, out[k].errnum);
     }
 out:
     for (int k = 0; k < nout; k++)
@@ -409,21 +422,9 @@ pass_segments(struct vr_label_spill *sp, int64_t T, int64_t h, uint64_t *N,
         cum += c;
     }
     *N = cum;
-    rc = cs.errnum ? tmp_fail(sp, cs.errnum, "") : VR_OK;
+    rc = cs.errnum ? tmp_fail(sp, cs.errnum) : VR_OK;
     cur_done(&cs);
     return rc;
-}
-
-/* Squared log return of row i (i > its segment's first row): label.c's
- * sqlr, reading the closes through c. */
-static inline double
-sqlr_at(struct cur *c, int64_t i)
-{
-    double c0 = cur_f64(c, (uint64_t)(i - 1));
-    double c1 = cur_f64(c, (uint64_t)i);
-    double lr = log(c1 / c0);
-
-    return lr * lr;
 }
 
 /* Rank r (0-based) in a 65536-bucket histogram: its bucket, and *r
@@ -488,7 +489,7 @@ vol_select(struct vr_label_spill *sp, int fd, uint64_t m, uint64_t k,
     uint32_t b0 = hi[0] << 16 | lo[0], b1 = hi[1] << 16 | lo[1];
     memcpy(vk, &b0, sizeof(*vk));
     memcpy(vk1, &b1, sizeof(*vk1));
-    rc = c.errnum ? tmp_fail(sp, c.errnum, "") : VR_OK;
+    rc = c.errnum ? tmp_fail(sp, c.errnum) : VR_OK;
 out:
     cur_done(&c);
     free(hist);
@@ -505,7 +506,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
     const bool fit = o->mean == NULL;
     struct vr_dataset d;
     struct spill so;
-    struct cur ce, ch, cw, cj, cn, cs, cg;
+    struct cur ce, ch, cc, cw, cj, cn, cs, cg;
     uint64_t N, skip = 0, ntr = 0, nva = 0, q[2], kept = 0, ntrain = 0;
     int64_t bound[VR_NSPLIT] = {INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX};
     int64_t qend[2];
@@ -521,7 +522,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
     memset(&d, 0, sizeof(d));
     memset(&so, 0, sizeof(so));
     memset(&ce, 0, sizeof(ce));
-    ch = cw = cj = cn = cs = cg = ce;
+    ch = cc = cw = cj = cn = cs = cg = ce;
     VR_ASSERT(T >= 1 && h >= 0 && L >= 1 && C == VR_FEAT_C);
 
     // Pass 1: how many candidates, so the split and (live) the newest.
@@ -567,14 +568,15 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
 
     // Pass 2: the samples, in row order, to the samples file.
     if ((fd = tmp_open(sp->dir)) < 0)
-        return tmp_fail(sp, errno, "");
+        return tmp_fail(sp, errno);
     if ((rc = spill_init(&so, fd, sizeof(struct ssamp))) ||
         (rc = cur_init(&cg, sp->fd[F_SEG], 2 * sizeof(int64_t), SPILL_BUF,
         sp->nseg)) ||
         (rc = cur_init(&ce, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
         (rc = cur_init(&ch, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
-        (rc = cur_init(&cw, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
-        (rc = cur_init(&cj, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cc, sp->fd[F_CLOSE], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cw, sp->fd[F_LR2], 8, SPILL_BUF, n)) ||
+        (rc = cur_init(&cj, sp->fd[F_LR2], 8, SPILL_BUF, n)) ||
         (rc = cur_init(&cn, sp->fd[F_ROWS], sizeof(struct srow), SPILL_BUF,
         n)))
         goto out;
@@ -612,13 +614,13 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
                     S = 0;
                 }
                 for (; we < e; we++)
-                    S += sqlr_at(&cw, we + 1);
+                    S += cur_f64(&cw, (uint64_t)(we + 1));
                 for (; wj < j; wj++)
-                    S -= sqlr_at(&cj, wj + 1);
+                    S -= cur_f64(&cj, (uint64_t)(wj + 1));
                 p.vol = e > j ? (float)sqrt((S > 0 ? S : 0) /
                     (double)(e - j)) : 0;
                 p.bear = cur_f64(&ce, (uint64_t)e) <
-                    cur_f64(&cj, (uint64_t)j);
+                    cur_f64(&cc, (uint64_t)j);
                 p.end = e;
                 // The means: the union of the train windows, each row
                 // once, in row order (label.c's fit_norm, pass 1).
@@ -640,10 +642,10 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
         }
         spill_flush(&so);
         int e = cg.errnum ? cg.errnum : ce.errnum ? ce.errnum : ch.errnum ?
-            ch.errnum : cw.errnum ? cw.errnum : cj.errnum ? cj.errnum :
-            cn.errnum ? cn.errnum : so.errnum;
+            ch.errnum : cc.errnum ? cc.errnum : cw.errnum ? cw.errnum :
+            cj.errnum ? cj.errnum : cn.errnum ? cn.errnum : so.errnum;
         if (e != 0) {
-            rc = tmp_fail(sp, e, "");
+            rc = tmp_fail(sp, e);
             goto out;
         }
     }
@@ -685,7 +687,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             const struct ssamp *p = cur_at(&cs, s);
             int64_t e = p->end;
             int64_t from = e - T + 1 > next ? e - T + 1 : next;
-            for (int64_t i = from; i <= e; i++) {
+            for (int64_t i = from; i <= e && cn.errnum == 0; i++) {
                 const struct srow *x = cur_at(&cn, (uint64_t)i);
                 for (size_t c = 0; c < C; c++) {
                     double dv = x->x[c] - d.mean[c];
@@ -696,7 +698,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
                 next = e + 1;
         }
         if (cs.errnum || cn.errnum) {
-            rc = tmp_fail(sp, cs.errnum ? cs.errnum : cn.errnum, "");
+            rc = tmp_fail(sp, cs.errnum ? cs.errnum : cn.errnum);
             goto out;
         }
         for (size_t c = 0; c < C; c++) {
@@ -748,7 +750,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             tb[i] = x->time;
         }
         if (cn.errnum) {
-            rc = tmp_fail(sp, cn.errnum, "");
+            rc = tmp_fail(sp, cn.errnum);
             goto out;
         }
         vr_writer_put(w, "x", VR_DT_F32, xb, k, C);
@@ -765,7 +767,7 @@ vr_label_spill_write(struct vr_writer *w, struct vr_label_spill *sp,
             rb[i] = (uint8_t)(p->bear + 2 * (p->vol > st->vol_median));
         }
         if (cs.errnum) {
-            rc = tmp_fail(sp, cs.errnum, "");
+            rc = tmp_fail(sp, cs.errnum);
             goto out;
         }
         vr_writer_put(w, "end", VR_DT_I64, eb, k, 0);
@@ -780,6 +782,7 @@ out:
     cur_done(&cg);
     cur_done(&ce);
     cur_done(&ch);
+    cur_done(&cc);
     cur_done(&cw);
     cur_done(&cj);
     cur_done(&cn);

@@ -81,6 +81,13 @@ if command -v gnuplot > /dev/null 2>&1; then
     else bad "heatmap files"; fi
 fi
 
+# the comparison table of pipelines/quant-compare.sh
+expect 0 "sh $top/pipelines/quant-compare.sh $T/d.vr $T/m.vr 0 8 hessian:4 \
+    > $T/cmp.txt"
+if [ "$(wc -l < "$T/cmp.txt")" -eq 4 ] && grep -q '^FP32 ' "$T/cmp.txt" &&
+    grep -q '^W8 ' "$T/cmp.txt" && grep -q '^hessian:4 ' "$T/cmp.txt"; then ok
+else bad "quant-compare.sh table"; fi
+
 # with its neighbours, once they are built
 if [ -x "$top/tools/vr-label" ] && [ -x "$top/tools/vr-feat" ] &&
     [ -x "$top/tools/vr-fetch" ]; then
