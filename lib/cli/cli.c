@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cblas.h>
 
@@ -148,8 +149,20 @@ vr_cli_afile_open(struct vr_afile *a, const char *path)
         registered = true;
     }
     a->path = strdup(path);
+    if (a->path == NULL)
+        err(VR_EXIT_SYS, "%s", path);
+    /* A device, FIFO or terminal is written in place: renaming a
+     * temporary over it would replace the device node itself. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        a->tmp = NULL;
+        if ((a->f = fopen(path, "wb")) == NULL)
+            err(VR_EXIT_SYS, "%s", path);
+        afiles[slot] = a;
+        return;
+    }
     a->tmp = malloc(n);
-    if (a->path == NULL || a->tmp == NULL)
+    if (a->tmp == NULL)
         err(VR_EXIT_SYS, "%s", path);
     snprintf(a->tmp, n, "%s.tmp.%ld", path, (long)getpid());
     if ((a->f = fopen(a->tmp, "wb")) == NULL)
@@ -172,6 +185,12 @@ afile_forget(struct vr_afile *a)
 void
 vr_cli_afile_commit(struct vr_afile *a)
 {
+    if (a->tmp == NULL) {       /* written in place (not a regular file) */
+        if (fflush(a->f) != 0 || ferror(a->f) || fclose(a->f) != 0)
+            err(VR_EXIT_SYS, "%s", a->path);
+        afile_forget(a);
+        return;
+    }
     if (fflush(a->f) != 0 || ferror(a->f) || fsync(fileno(a->f)) != 0 ||
         fclose(a->f) != 0) {
         int e = errno;

@@ -41,7 +41,9 @@ void vr_cli_close_output(void);
 /*
  * Atomic output files: written to "path.tmp.PID" and renamed over path by
  * _commit, so a reader never sees half a file.  Temporaries still open at
- * exit (an error path) are removed.
+ * exit (an error path) are removed.  A path that exists and is not a
+ * regular file (a device such as /dev/stdout or /dev/full, a FIFO) is
+ * written in place instead, never replaced.
  */
 struct vr_afile {
     char *path, *tmp;
