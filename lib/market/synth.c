@@ -56,14 +56,16 @@ enum { BULL, BEAR, HIVOL, LOVOL, NREGIMES };
  * as a multiple of S0, mean duration (minutes). */
 static const double mu_k[NREGIMES] = {MU_T, -MU_T, 0.0, 0.0};
 static const double q_k[NREGIMES] = {0.0, 0.0, 1.0 / 120, 1.0 / 240};
-static const double vol_k[NREGIMES] = {1.0, 1.2, 1.6, 0.6};
+static const double vol_k[NREGIMES] = {1.0, 1.15, 1.5, 0.6};
 static const double dur_k[NREGIMES] = {720, 600, 360, 1440};
 
-#define RUN_DRIFT 4.0e-4    /* a run's drift (log return a minute) */
+#define RUN_DRIFT 5.0e-4    /* a run's drift (log return a minute) */
 #define RUN_EVERY 1500.0    /* mean minutes between runs */
 #define RUN_LEN 120.0       /* mean minutes a run lasts */
-#define TAU_R 15.0          /* minutes for a run's drift to ramp in/out */
-#define S0 1.0e-3           /* base volatility a minute */
+#define RUN_MIN 45          /* minutes a run lasts at least */
+#define TAU_RIN 20.0        /* minutes for a run's drift to ramp in */
+#define TAU_ROUT 15.0       /* and to fade out */
+#define S0 0.9e-3           /* base volatility a minute */
 #define GA 0.06             /* GARCH reaction a */
 #define GB 0.92             /* GARCH persistence b */
 #define TAU_M 90.0          /* minutes for a new drift to ramp in */
@@ -138,14 +140,14 @@ synth_next(struct vr_csrc *b, struct vr_candle *c)
         /* a run starts (or restarts), leaning with the regime */
         double up = k == BULL ? 0.75 : k == BEAR ? 0.25 : 0.5;
         s->rundir = vr_rng_uniform(rng) < up ? 1 : -1;
-        s->runleft = wait(rng, RUN_LEN);
+        s->runleft = RUN_MIN + wait(rng, RUN_LEN - RUN_MIN);
         s->torun = wait(rng, RUN_EVERY);
     }
     if (s->runleft > 0) {
         s->runleft--;
-        s->b += (s->rundir * RUN_DRIFT - s->b) / TAU_R;
+        s->b += (s->rundir * RUN_DRIFT - s->b) / TAU_RIN;
     } else
-        s->b -= s->b / TAU_R;
+        s->b -= s->b / TAU_ROUT;
     s->m += (mu_k[k] - s->m) / TAU_M;
     s->q += (q_k[k] - s->q) / TAU_M;
     sk = S0 * vol_k[k];
