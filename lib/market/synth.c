@@ -78,7 +78,7 @@ static const double dur_k[NREGIMES] = {720, 600, 360, 1440};
 #define TAU_X 30.0          /* minutes for the overshoot to decay */
 #define JUMP_FEED 0.2       /* share of a jump fed to the GARCH shock */
 #define VOL_BASE 40.0       /* typical volume a minute */
-#define RUN_VOL 2.0         /* extra volume in a full run */
+#define RUN_VOL 3.0         /* extra volume in a full run */
 #define TREND_VOL 0.5       /* extra volume in a full trend */
 #define FUND_BASE 1.0e-4    /* Binance's neutral 0.01 % */
 #define FUND_LEAN 1.5e-4    /* funding lean in a full trend */
