@@ -3,40 +3,53 @@
  * minute candles (candles.h), built so that the features of vr-feat(1)
  * carry real, regime-dependent information about the next hour.
  *
- * State per minute t: regime k (Markov chain, geometric durations D_k,
- * the next regime uniform among the other three), drift m, mean-reversion
- * strength q, target variance v, GARCH variance h, overshoot x (the part
- * of recent jumps still to be given back), anchor A (slow average of the
- * log price p).  With the regime's targets mu_k, q_k, s_k:
+ * State per minute t: regime k (Markov chain, geometric durations of mean
+ * D_k, the next regime uniform among the other three), trend drift m,
+ * run drift b, mean-reversion strength q, target variance v, GARCH
+ * variance h, overshoot x (the part of recent jumps still to be given
+ * back), log price p and its anchor A (a slow average of p).  With the
+ * regime's targets mu_k, q_k, s_k:
  *
- *   m_t = m_{t-1} + (mu_k - m_{t-1}) / TAU_M         drift ramps in
+ *   m_t = m_{t-1} + (mu_k - m_{t-1}) / TAU_M         trends ramp in
  *   q_t = q_{t-1} + (q_k - q_{t-1}) / TAU_M          so does reversion
  *   v_t = v_{t-1} + ((S0 s_k)^2 - v_{t-1}) / TAU_V   and volatility
+ *   b_t = b_{t-1} + (d RUN_DRIFT - b_{t-1}) / TAU_RIN    during a run,
+ *   b_t = b_{t-1} (1 - 1/TAU_ROUT)                       otherwise
  *   h_t = v_t (1 - GA - GB) + GA e_{t-1}^2 + GB h_{t-1}   GARCH(1,1)
- *   J_t = jump (Poisson, mean gap JUMP_EVERY): JUMP_SIZE N(0,1), biased
- *         with the trend, else 0
- *   r_t = m_t - q_t (p_{t-1} - A_{t-1}) - x_{t-1} / TAU_X
+ *   r_t = m_t + b_t - q_t (p_{t-1} - A_{t-1}) - x_{t-1} / TAU_X
  *         + sqrt(h_t) z_t + J_t                        z ~ N(0,1)
- *   x_t = x_{t-1} (1 - 1/TAU_X) + OVERSHOOT J_t      a jump over-shoots;
- *         that share of it decays back over ~TAU_X minutes
+ *   x_t = x_{t-1} (1 - 1/TAU_X) + OVERSHOOT J_t
  *   e_t = sqrt(h_t) z_t + JUMP_FEED J_t              jumps stir volatility
- *   p_t = p_{t-1} + r_t,  A_t = A_{t-1} + (p_t - A_{t-1}) / TAU_A
+ *   p_t = p_{t-1} + r_t,   A_t = A_{t-1} + (p_t - A_{t-1}) / TAU_A
+ *
+ * Runs (momentum bursts: breakouts, squeezes, capitulations) start about
+ * every RUN_EVERY minutes (Poisson), last RUN_MIN minutes plus a
+ * geometric time (mean RUN_LEN in all), and go up (d = +1) with
+ * probability 3/4 in a bull regime, 1/4 in a bear one, 1/2 otherwise.
+ * Jumps J_t come about every JUMP_EVERY minutes (Poisson), of size
+ * JUMP_SIZE N(0,1) + JUMP_BIAS m_t / MU_T, else J_t = 0; OVERSHOOT of a
+ * jump is given back over about TAU_X minutes (the x term).
  *
  * Candles: open = previous close, close = open exp(r_t); high and low
  * stretch max/min(open, close) by a uniform share of sqrt(h_t);
- *   volume = V (sqrt(h_t)/S0)^1.5 (1 + |z_t|/2) (1/2 + u)
- *            (1 + |J_t|/S0) (1 + TREND_VOL |m_t| / MU_T)
- * Funding resets at 00, 08 and 16 UTC to
+ *   volume = V (sqrt(h_t)/S0)^1.5 (1 + |z_t|/2) (1/2 + u) (1 + |J_t|/S0)
+ *            (1 + TREND_VOL |m_t| / MU_T) (1 + RUN_VOL |b_t| / RUN_DRIFT)
+ * with u ~ U(0, 1).  Funding resets at 00, 08 and 16 UTC to
  *   FUND_BASE + FUND_LEAN m_t / MU_T + FUND_NOISE N(0,1), clamped,
  * so it leans with the trend in force at the settlement.
  *
- * What a model can learn from it: trends build momentum over hours (EMA,
- * MACD, RSI and funding show the drift), volatility regimes show in the
- * size of recent moves and in volume, a jump is partly given back within
- * the hour, and in the range regimes (high and low volatility) the price
- * is pulled back towards its anchor.  The constants are tuned so that
- * 3-10 % of 60-minute forward returns pass +/-2 % (check_fetch measures
- * it).
+ * What a model can learn: a run builds momentum over its first half hour
+ * (EMA, MACD and RSI show it) on rising volume and usually goes on for
+ * the next hour; trends (bull, bear) tilt the runs' direction and show
+ * in the funding rate; volatility regimes show in the size of recent
+ * moves and in volume; a jump is partly given back within the hour; in
+ * the range regimes (high and low volatility) the price is pulled back
+ * towards its anchor.  Most runs' hours pass +/-2 %, so runs give over
+ * half of the labels; the rest comes from noise and jumps and is not
+ * predictable.  The constants are tuned so that 3-10 % of 60-minute
+ * forward returns pass +/-2 % (check_fetch measures it), about 6 %.
+ * The price is more volatile than BTC's (runs of 6 % in two hours about
+ * once a day): the point is a market with something to learn.
  */
 #include <math.h>
 #include <stdio.h>
@@ -52,8 +65,8 @@ enum { BULL, BEAR, HIVOL, LOVOL, NREGIMES };
 
 #define MU_T 1.0e-4         /* a trend's drift (log return a minute) */
 
-/* Per-regime drift, reversion towards the anchor (a minute), volatility
- * as a multiple of S0, mean duration (minutes). */
+/* Per-regime trend drift, reversion towards the anchor (a minute),
+ * volatility as a multiple of S0, mean duration (minutes). */
 static const double mu_k[NREGIMES] = {MU_T, -MU_T, 0.0, 0.0};
 static const double q_k[NREGIMES] = {0.0, 0.0, 1.0 / 120, 1.0 / 240};
 static const double vol_k[NREGIMES] = {1.0, 1.15, 1.5, 0.6};
