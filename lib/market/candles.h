@@ -58,10 +58,12 @@ void vr_csrc_free(struct vr_csrc *s);
 /*
  * Synthetic market: n minutes from start (epoch ms, rounded down to a
  * minute), seeded.  Four Markov regimes (bull, bear, high and low
- * volatility) with geometric durations, GARCH(1,1) volatility on each
- * minute's shock, Poisson jumps, volume that follows volatility and the
- * size of the move, and a funding rate reset every 8 hours (00, 08, 16
- * UTC) that leans with the regime.  Same seed, same candles, on every
+ * volatility) with geometric durations whose drift, volatility and mean
+ * reversion ramp in, GARCH(1,1) volatility on each minute's shock,
+ * momentum runs that lean with the regime, Poisson jumps partly given
+ * back, volume that follows volatility, the size of the move, trends and
+ * runs, and a funding rate reset every 8 hours (00, 08, 16 UTC) that
+ * leans with the trend (equations in synth.c).  Same seed, same candles, on every
  * platform with an IEEE double libm.  VR_ENOMEM only.
  */
 int vr_synth_new(struct vr_csrc **s, uint64_t seed, int64_t start,

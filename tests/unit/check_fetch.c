@@ -800,13 +800,17 @@ END_TEST
 /*
  * The share of 60-minute forward returns beyond +/-2 % must be 3-10 %,
  * so that BUY and SELL labels are rare but learnable.  Measured over a
- * year of minutes for three seeds, and per seed.
+ * year of minutes for three seeds, and per seed.  Learnable: after an
+ * hour that rose (fell) more than 2 %, the next hour must rise (fall)
+ * more than 2 % far more often than it does on average (the runs'
+ * momentum); a random walk would give the average.
  */
 START_TEST(test_synth_label_rate)
 {
     const int64_t n = 525600, H = 60;
     double *close = malloc((size_t)n * sizeof(*close));
-    uint64_t big = 0, total = 0, up = 0, regimes[4] = {0};
+    uint64_t big = 0, total = 0, up = 0, down = 0, regimes[4] = {0};
+    uint64_t after_up = 0, up_up = 0, after_down = 0, down_down = 0;
     int64_t fund_changes = 0;
 
     ck_assert_ptr_nonnull(close);
@@ -833,6 +837,14 @@ START_TEST(test_synth_label_rate)
             double r = close[i + H] / close[i] - 1;
             sbig += fabs(r) > 0.02;
             up += r > 0.02;
+            down += r < -0.02;
+            if (i >= H) {
+                double past = close[i] / close[i - H] - 1;
+                after_up += past > 0.02;
+                up_up += past > 0.02 && r > 0.02;
+                after_down += past < -0.02;
+                down_down += past < -0.02 && r < -0.02;
+            }
         }
         double frac = (double)sbig / (double)(n - H);
         fprintf(stderr, "synthetic seed %llu: %.2f %% of 60-minute returns "
@@ -849,6 +861,17 @@ START_TEST(test_synth_label_rate)
         (unsigned long long)regimes[1], (unsigned long long)regimes[2],
         (unsigned long long)regimes[3]);
     ck_assert(frac >= 0.03 && frac <= 0.10);
+    /* momentum: P(up > 2 % | past hour up > 2 %) vs P(up > 2 %) */
+    double pu = (double)up / (double)total, pd = (double)down / (double)total;
+    double puu = (double)up_up / (double)after_up;
+    double pdd = (double)down_down / (double)after_down;
+    fprintf(stderr, "synthetic: next hour > +2 %% %.1f %% after an hour "
+        "> +2 %% (%.1f %% on average); < -2 %% %.1f %% after < -2 %% "
+        "(%.1f %%)\n", 100 * puu, 100 * pu, 100 * pdd, 100 * pd);
+    ck_assert_uint_gt(after_up, 1000);
+    ck_assert_uint_gt(after_down, 1000);
+    ck_assert_msg(puu > 0.2 && puu > 5 * pu, "%.4f vs %.4f", puu, pu);
+    ck_assert_msg(pdd > 0.2 && pdd > 5 * pd, "%.4f vs %.4f", pdd, pd);
     /* both directions occur, every regime is visited */
     ck_assert(up > big / 5 && up < big * 4 / 5);
     for (int k = 0; k < 4; k++)
