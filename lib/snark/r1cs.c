@@ -158,7 +158,8 @@ vr_r1cs_add(struct vr_r1cs *r, const struct vr_lc *a, const struct vr_lc *b,
         return rc;
     for (int s = 0; s < 3; s++) {
         struct vr_r1cs_term *t = r->terms + r->nterms;
-        memcpy(t, side[s]->t, side[s]->n * sizeof(*t));
+        if (side[s]->n)     /* an empty side may have no array at all */
+            memcpy(t, side[s]->t, side[s]->n * sizeof(*t));
         r->nterms += normalise(t, side[s]->n);
         r->off[3 * r->ncons + s + 1] = r->nterms;
     }
