@@ -2,10 +2,12 @@
  * Unit tests for Poseidon (native and gadget) and lib/circuit: every
  * vector of ../shared/reference/zk/vectors/poseidon.json of width 3 and
  * 17; random models whose witnesses satisfy their R1CS with the class
- * lib/quant predicts; lying witnesses that each gadget must refuse; a
+ * lib/quant predicts, and that agree with the float model they were
+ * quantised from; lying witnesses that each gadget must refuse; a
  * small circuit proved and verified.
  */
 #include <gmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,8 @@
 #include "vr.h"
 #include "base/rng.h"
 #include "circuit/circuit.h"
+#include "nn/mlp.h"
+#include "quant/quantize.h"
 #include "snark/groth16.h"
 #include "snark/poseidon.h"
 
@@ -307,6 +311,151 @@ START_TEST(test_circuit_random)
 }
 END_TEST
 
+#define BOUND_PCT 97
+
+/*
+ * A float MLP (lib/nn) quantised by vr_quant_build at 8-bit weights:
+ * over many standard-normal windows, the proved class wire is lib/quant's
+ * integer class always, equals the float model's argmax wherever the
+ * integer class does (asserted explicitly), and the two agree on most
+ * windows.  _i: 0 ReLU, 1 cubic (a polynomial layer in the circuit).
+ */
+START_TEST(test_circuit_float)
+{
+    static const char *acts[] = {"relu", "cubic"};
+    int dims[4] = {48, 32, 16, 3}, L = 3, wb[3] = {8, 8, 8};
+    int B = 256, N = (int)vr_test_iters(1000), nagree = 0, nok = 0;
+    struct vr_act a[2];
+    struct vr_mlp m;
+    struct vr_qmlp q;
+    struct vr_qtrace tr;
+    struct vr_circuit c;
+    struct vr_circuit_out cr, cw;
+    struct vr_rng rng;
+    char why[128];
+    size_t bad;
+    float *x = malloc((size_t)N * 48 * sizeof(float));
+    float *lg = malloc((size_t)N * 3 * sizeof(float));
+
+    ck_assert(x != NULL && lg != NULL);
+    vr_rng_seed(&rng, vr_test_seed() + 300 + (uint64_t)_i);
+    for (int l = 0; l < L - 1; l++)
+        ck_assert_int_eq(vr_act_lookup(&a[l], acts[_i]), VR_OK);
+    ck_assert_int_eq(vr_mlp_init(&m, dims, L, a), VR_OK);
+    /*
+     * A PyTorch-initialised net often puts nearly every window in one
+     * class (its biases dominate); draw until no class takes more than
+     * 3/4 of the windows, so that agreement is not one class's share.
+     */
+    for (int tries = 0;; tries++) {
+        int h[3] = {0};
+        ck_assert_int_lt(tries, 50);
+        vr_mlp_init_params(&m, &rng);
+        for (size_t i = 0; i < (size_t)N * 48; i++)
+            x[i] = (float)vr_rng_normal(&rng);
+        ck_assert_int_eq(vr_mlp_forward(&m, lg, x, N), VR_OK);
+        for (int n = 0; n < N; n++) {
+            const float *o = lg + n * 3;
+            int k = o[1] > o[0] ? 1 : 0;
+            h[o[2] > o[k] ? 2 : k]++;
+        }
+        if (h[0] * 4 <= N * 3 && h[1] * 4 <= N * 3 && h[2] * 4 <= N * 3)
+            break;
+    }
+    // calibration on other windows from the same law
+    float *xc = malloc((size_t)B * 48 * sizeof(float));
+    ck_assert(xc != NULL);
+    for (size_t i = 0; i < (size_t)B * 48; i++)
+        xc[i] = (float)vr_rng_normal(&rng);
+    ck_assert_int_eq(vr_quant_build(&q, &m, wb, 16, 16, xc, B), VR_OK);
+    free(xc);
+    ck_assert_int_eq(vr_mlp_forward(&m, lg, x, N), VR_OK);
+    ck_assert_int_eq(vr_circuit_plan(&c, &q, VR_IN_HASHED, VR_W_FIXED, -1,
+        why, sizeof(why)), VR_OK);
+    ck_assert_int_eq(vr_circuit_build(&cr, &c, NULL, 0, VR_CIRCUIT_R1CS),
+        VR_OK);
+    ck_assert_int_eq(vr_qtrace_init(&tr, &q), VR_OK);
+    for (int n = 0; n < N; n++) {
+        int64_t X[48];
+        vr_fr want;
+        const float *o = lg + n * 3;
+        int fcls = o[1] > o[0] ? 1 : 0;
+        if (o[2] > o[fcls])
+            fcls = 2;
+        ck_assert_int_eq(vr_qmlp_quantize_input(&q, X, x + n * 48), VR_OK);
+        int icls = vr_qmlp_infer(&q, &tr, NULL, X);
+        ck_assert_int_ge(icls, 0);
+        ck_assert_int_eq(vr_circuit_build(&cw, &c, &tr, 1700000000000 + n,
+            VR_CIRCUIT_WITNESS), VR_OK);
+        ck_assert_int_eq(vr_r1cs_check(&cr.r, cw.w, &bad), VR_OK);
+        vr_fr_from_i64(&want, icls);
+        ck_assert(vr_fr_eq(&cw.w[c.w_class], &want));
+        if (icls == fcls) {
+            vr_fr_from_i64(&want, fcls);
+            ck_assert(vr_fr_eq(&cw.w[c.w_class], &want));
+            nagree++;
+        }
+        vr_circuit_out_free(&cw);
+        nok++;
+    }
+    /*
+     * Controls: the same count for two broken scales must fall below the
+     * bound: (a) the biases at the weights' scale 2^fw instead of the
+     * accumulator's 2^(fin + fw); (b) the input at a quarter of its scale.
+     */
+    int nbias = 0, ninput = 0, hist[3] = {0};
+    int64_t *bsave[VR_QMLP_MAXL];
+    for (int l = 0; l < L; l++) {
+        struct vr_qlayer *ql = &q.lay[l];
+        bsave[l] = malloc((size_t)ql->OC * sizeof(int64_t));
+        ck_assert(bsave[l] != NULL);
+        memcpy(bsave[l], ql->b, (size_t)ql->OC * sizeof(int64_t));
+    }
+    for (int n = 0; n < N; n++) {
+        int64_t X[48];
+        const float *o = lg + n * 3;
+        int fcls = o[1] > o[0] ? 1 : 0;
+        if (o[2] > o[fcls])
+            fcls = 2;
+        hist[fcls]++;
+        ck_assert_int_eq(vr_qmlp_quantize_input(&q, X, x + n * 48), VR_OK);
+        for (int l = 0; l < L; l++)
+            for (int k = 0; k < q.lay[l].OC; k++)
+                q.lay[l].b[k] = bsave[l][k] >> (q.lay[l].fin > 0
+                    ? q.lay[l].fin : 0);
+        nbias += vr_qmlp_infer(&q, NULL, NULL, X) == fcls;
+        for (int l = 0; l < L; l++)
+            memcpy(q.lay[l].b, bsave[l], (size_t)q.lay[l].OC
+                * sizeof(int64_t));
+        for (int k = 0; k < 48; k++)
+            X[k] /= 4;
+        ninput += vr_qmlp_infer(&q, NULL, NULL, X) == fcls;
+    }
+    for (int l = 0; l < L; l++)
+        free(bsave[l]);
+    ck_assert(hist[0] * 4 <= N * 3 && hist[1] * 4 <= N * 3
+        && hist[2] * 4 <= N * 3);
+    ck_assert_msg(nbias * 100 < N * BOUND_PCT && ninput * 100 < N
+        * BOUND_PCT, "%s: a broken scale agrees %d, %d / %d", acts[_i],
+        nbias, ninput, N);
+    fprintf(stderr, "circuit float %s: classes %d/%d/%d; broken bias "
+        "scale %d, broken input scale %d\n", acts[_i], hist[0], hist[1],
+        hist[2], nbias, ninput);
+    fprintf(stderr, "circuit float %s: proved class = float class on "
+        "%d / %d windows (%.1f %%)\n", acts[_i], nagree, nok,
+        100.0 * nagree / nok);
+    ck_assert_int_eq(nok, N);
+    ck_assert_msg(nagree * 100 >= N * BOUND_PCT, "%s: agreement %d / %d",
+        acts[_i], nagree, N);
+    vr_qtrace_free(&tr);
+    vr_circuit_out_free(&cr);
+    vr_qmlp_free(&q);
+    vr_mlp_free(&m);
+    free(x);
+    free(lg);
+}
+END_TEST
+
 /*
  * A lying trace (tamper applied to an honest one) built leniently: the
  * R1CS must refuse it, first at a constraint of (stage, gadget).
@@ -559,6 +708,7 @@ circuit_suite(void)
     tc = tcase_create("circuit");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_circuit_random, 0, 2);
+    tcase_add_loop_test(tc, test_circuit_float, 0, 2);
     tcase_add_test(tc, test_circuit_cheats);
     tcase_add_test(tc, test_circuit_tie);
     tcase_add_test(tc, test_circuit_groth16);
