@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util_test.h"
+#include "util_nnfix.h"
 #include "vr.h"
 #include "base/rng.h"
 #include "nn/act.h"
@@ -25,72 +26,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static double *
-fixture(const char *name, size_t n)
-{
-    char rel[256];
-    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
-    const char *path = vr_test_shared(rel);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    double *v = malloc((n + 1) * sizeof(double));
-    ck_assert_msg(fread(v, sizeof(double), n + 1, f) == n,
-        "%s: not %zu float64 values", path, n);
-    fclose(f);
-    return v;
-}
-
-static float *
-fixture_f32(const char *name, size_t n)
-{
-    double *d = fixture(name, n);
-    float *v = malloc(n * sizeof(float));
-    for (size_t i = 0; i < n; i++)
-        v[i] = (float)d[i];
-    free(d);
-    return v;
-}
-
-static int *
-fixture_labels(const char *name, size_t n)
-{
-    char rel[256];
-    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
-    FILE *f = fopen(vr_test_shared(rel), "rb");
-    ck_assert(f != NULL);
-    long long v[64];
-    ck_assert(n <= 64 && fread(v, 8, n + 1, f) == n);
-    fclose(f);
-    int *y = malloc(n * sizeof(int));
-    for (size_t i = 0; i < n; i++)
-        y[i] = (int)v[i];
-    return y;
-}
-
-/* max |got - want| <= rtol * max |want| (error against the tensor's
- * scale). */
-static void
-compare(const char *what, const float *got, const double *want, size_t n,
-    double rtol)
-{
-    double emax = 0, wmax = 0;
-    size_t at = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)got[i] - want[i]);
-        ck_assert_msg(isfinite(got[i]), "%s[%zu] not finite", what, i);
-        if (e > emax) {
-            emax = e;
-            at = i;
-        }
-        if (fabs(want[i]) > wmax)
-            wmax = fabs(want[i]);
-    }
-    double rel = wmax > 0 ? emax / wmax : emax;
-    ck_assert_msg(rel <= rtol, "%s: max error %.3g at [%zu] (%.9g vs %.9g), "
-        "relative %.3g > %.3g", what, emax, at, (double)got[at], want[at],
-        rel, rtol);
-}
 
 /* The learnable dataset of check_train.c: rows standard normal, label
  * from the mean s of feature 0 over the last five steps (BUY s > 0.5,
@@ -162,9 +97,9 @@ START_TEST(test_fixture_kd)
     struct vr_kd_opts o;
     struct vr_kd_loss parts;
     int dims[5] = {480, 128, 64, 32, 3}, B = 8;
-    float *x = fixture_f32("mlp_x", (size_t)B * 480), z[24], dz[24], scr[48];
-    float *zt = fixture_f32("mlp_teacher_logits", 24);
-    int *y = fixture_labels("mlp_y", (size_t)B);
+    float *x = vr_test_fixture_f32("mlp_x", (size_t)B * 480), z[24], dz[24], scr[48];
+    float *zt = vr_test_fixture_f32("mlp_teacher_logits", 24);
+    int *y = vr_test_fixture_labels("mlp_y", (size_t)B);
     char name[128];
 
     for (int l = 0; l < 3; l++)
@@ -172,7 +107,7 @@ START_TEST(test_fixture_kd)
     ck_assert_int_eq(vr_mlp_init(&m, dims, 4, a), VR_OK);
     for (int k = 0; k < m.nparam; k++) {
         snprintf(name, sizeof(name), "mlp_%s_param.%s", act, m.param[k].name);
-        double *v = fixture(name, m.param[k].n);
+        double *v = vr_test_fixture(name, m.param[k].n);
         for (size_t i = 0; i < m.param[k].n; i++)
             m.params[m.param[k].off + i] = (float)v[i];
         free(v);
@@ -183,7 +118,7 @@ START_TEST(test_fixture_kd)
     memset(m.grads, 0, m.nparams * sizeof(float));
     double total = vr_kd_loss(&parts, dz, &m, scr, z, y, zt, &o, B, 3);
     snprintf(name, sizeof(name), "mlp_%s_losses_ce_klT2_reg_total", act);
-    double *want = fixture(name, 4);
+    double *want = vr_test_fixture(name, 4);
     double got[4] = {parts.ce, parts.kl, parts.reg, total};
     for (int k = 0; k < 4; k++)
         ck_assert_msg(fabs(got[k] - want[k]) <= 1e-5 * fabs(want[k]) + 1e-9,
@@ -192,8 +127,8 @@ START_TEST(test_fixture_kd)
     vr_mlp_backward(&m, dz);
     for (int k = 0; k < m.nparam; k++) {
         snprintf(name, sizeof(name), "mlp_%s_grad.%s", act, m.param[k].name);
-        want = fixture(name, m.param[k].n);
-        compare(name, m.grads + m.param[k].off, want, m.param[k].n, 1e-5);
+        want = vr_test_fixture(name, m.param[k].n);
+        vr_test_compare(name, m.grads + m.param[k].off, want, m.param[k].n, 1e-5);
         free(want);
     }
     vr_mlp_free(&m);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util_test.h"
+#include "util_nnfix.h"
 #include "vr.h"
 #include "base/rng.h"
 #include "nn/act.h"
@@ -22,78 +23,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* Read fixture fixtures/<name>.bin of exactly n float64 values. */
-static double *
-fixture(const char *name, size_t n)
-{
-    char rel[256];
-    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
-    const char *path = vr_test_shared(rel);
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    double *v = malloc((n + 1) * sizeof(double));
-    ck_assert_msg(fread(v, sizeof(double), n + 1, f) == n,
-        "%s: not %zu float64 values", path, n);
-    fclose(f);
-    return v;
-}
-
-static float *
-fixture_f32(const char *name, size_t n)
-{
-    double *d = fixture(name, n);
-    float *v = malloc(n * sizeof(float));
-    for (size_t i = 0; i < n; i++)
-        v[i] = (float)d[i];
-    free(d);
-    return v;
-}
-
-/* The fixture's int64 labels as ints. */
-static int *
-fixture_labels(const char *name, size_t n)
-{
-    char rel[256];
-    snprintf(rel, sizeof(rel), "reference/nn/fixtures/%s.bin", name);
-    FILE *f = fopen(vr_test_shared(rel), "rb");
-    ck_assert(f != NULL);
-    long long v[64];
-    ck_assert(n <= 64 && fread(v, 8, n + 1, f) == n);
-    fclose(f);
-    int *y = malloc(n * sizeof(int));
-    for (size_t i = 0; i < n; i++)
-        y[i] = (int)v[i];
-    return y;
-}
-
-/*
- * max |got - want| <= rtol * max |want|: the error measured against the
- * tensor's scale, so a float32 rounding passes and a wrong element (a
- * wrong index, a missing term) does not.  Returns the relative error.
- */
-static double
-compare(const char *what, const float *got, const double *want, size_t n,
-    double rtol)
-{
-    double emax = 0, wmax = 0;
-    size_t at = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        double e = fabs((double)got[i] - want[i]);
-        ck_assert_msg(isfinite(got[i]), "%s[%zu] not finite", what, i);
-        if (e > emax) {
-            emax = e;
-            at = i;
-        }
-        if (fabs(want[i]) > wmax)
-            wmax = fabs(want[i]);
-    }
-    double rel = wmax > 0 ? emax / wmax : emax;
-    ck_assert_msg(rel <= rtol, "%s: max error %.3g at [%zu] (%.9g vs %.9g), "
-        "scale %.3g: relative %.3g > %.3g", what, emax, at,
-        (double)got[at], want[at], wmax, rel, rtol);
-    return rel;
-}
 
 static void
 fill_uniform(float *v, size_t n, struct vr_rng *rng, double a)
@@ -541,7 +470,7 @@ load_params(float *params, const struct vr_param *p, int np,
     char name[160];
     for (int k = 0; k < np; k++) {
         snprintf(name, sizeof(name), "%s%s", prefix, p[k].name);
-        double *v = fixture(name, p[k].n);
+        double *v = vr_test_fixture(name, p[k].n);
         for (size_t i = 0; i < p[k].n; i++)
             params[p[k].off + i] = (float)v[i];
         free(v);
@@ -555,8 +484,8 @@ compare_params(const float *v, const struct vr_param *p, int np,
     char name[160];
     for (int k = 0; k < np; k++) {
         snprintf(name, sizeof(name), "%s%s", prefix, p[k].name);
-        double *want = fixture(name, p[k].n);
-        compare(name, v + p[k].off, want, p[k].n, rtol);
+        double *want = vr_test_fixture(name, p[k].n);
+        vr_test_compare(name, v + p[k].off, want, p[k].n, rtol);
         free(want);
     }
 }
@@ -566,9 +495,9 @@ START_TEST(test_fixture_lstm)
     struct vr_lstmnet n;
     struct vr_adam adam;
     int B = 4, T = 60, C = 8, H = 128;
-    float *x = fixture_f32("lstm_x", (size_t)B * T * C), logits[12],
+    float *x = vr_test_fixture_f32("lstm_x", (size_t)B * T * C), logits[12],
         probs[12], dl[12];
-    int *y = fixture_labels("lstm_y", (size_t)B);
+    int *y = vr_test_fixture_labels("lstm_y", (size_t)B);
     double *want;
 
     /* one thread, and three: the recurrence in uneven batch slices */
@@ -576,22 +505,22 @@ START_TEST(test_fixture_lstm)
     ck_assert_int_eq(vr_lstmnet_init(&n, 2, C, H, 3), VR_OK);
     load_params(n.params, n.param, n.nparam, "lstm_param.");
     ck_assert_int_eq(vr_lstmnet_forward(&n, logits, x, B, T), VR_OK);
-    want = fixture("lstm_logits", 12);
-    compare("lstm_logits", logits, want, 12, 1e-5);
+    want = vr_test_fixture("lstm_logits", 12);
+    vr_test_compare("lstm_logits", logits, want, 12, 1e-5);
     free(want);
     /* h_n, c_n: (L, B, H), last step of each layer */
-    want = fixture("lstm_h_n", 2 * (size_t)B * H);
+    want = vr_test_fixture("lstm_h_n", 2 * (size_t)B * H);
     for (int l = 0; l < 2; l++)
-        compare("lstm_h_n", n.h[l] + (size_t)(T - 1) * B * H,
+        vr_test_compare("lstm_h_n", n.h[l] + (size_t)(T - 1) * B * H,
             want + (size_t)l * B * H, (size_t)B * H, 1e-5);
     free(want);
-    want = fixture("lstm_c_n", 2 * (size_t)B * H);
+    want = vr_test_fixture("lstm_c_n", 2 * (size_t)B * H);
     for (int l = 0; l < 2; l++)
-        compare("lstm_c_n", n.c[l] + (size_t)(T - 1) * B * H,
+        vr_test_compare("lstm_c_n", n.c[l] + (size_t)(T - 1) * B * H,
             want + (size_t)l * B * H, (size_t)B * H, 1e-5);
     free(want);
     double loss = vr_loss_ce_forward(probs, logits, y, NULL, 0.1f, B, 3);
-    want = fixture("lstm_loss", 1);
+    want = vr_test_fixture("lstm_loss", 1);
     ck_assert_msg(fabs(loss - want[0]) <= 1e-6 * fabs(want[0]),
         "lstm loss %.9g vs %.9g", loss, want[0]);
     free(want);
@@ -621,15 +550,15 @@ START_TEST(test_fixture_lstm)
     for (int k = 0; k < n.nparam; k++) {
         char name[160];
         snprintf(name, sizeof(name), "lstm_param.%s", n.param[k].name);
-        double *p0 = fixture(name, n.param[k].n);
+        double *p0 = vr_test_fixture(name, n.param[k].n);
         snprintf(name, sizeof(name), "lstm_adam2.%s", n.param[k].name);
-        double *p2 = fixture(name, n.param[k].n);
+        double *p2 = vr_test_fixture(name, n.param[k].n);
         float *d = malloc(n.param[k].n * sizeof(float));
         for (size_t i = 0; i < n.param[k].n; i++) {
             d[i] = (float)(n.params[n.param[k].off + i] - (float)p0[i]);
             p2[i] -= p0[i];
         }
-        compare(name, d, p2, n.param[k].n, 1e-2);
+        vr_test_compare(name, d, p2, n.param[k].n, 1e-2);
         free(p0);
         free(p2);
         free(d);
@@ -650,10 +579,10 @@ START_TEST(test_fixture_mlp)
     struct vr_mlp m;
     struct vr_act a[3];
     int dims[5] = {480, 128, 64, 32, 3}, B = 8;
-    float *x = fixture_f32("mlp_x", (size_t)B * 480), logits[24], p[24],
+    float *x = vr_test_fixture_f32("mlp_x", (size_t)B * 480), logits[24], p[24],
         dl[24];
-    float *teacher = fixture_f32("mlp_teacher_logits", 24);
-    int *y = fixture_labels("mlp_y", (size_t)B);
+    float *teacher = vr_test_fixture_f32("mlp_teacher_logits", 24);
+    int *y = vr_test_fixture_labels("mlp_y", (size_t)B);
     const double alpha = 0.5, beta = 0.5, gamma = 0.1, l1 = 1e-4,
         l2 = 1e-2, tau = 0.5;
     char name[128];
@@ -666,13 +595,13 @@ START_TEST(test_fixture_mlp)
     load_params(m.params, m.param, m.nparam, name);
     ck_assert_int_eq(vr_mlp_forward(&m, logits, x, B), VR_OK);
     snprintf(name, sizeof(name), "mlp_%s_logits", act);
-    want = fixture(name, 24);
-    compare(name, logits, want, 24, 1e-5);
+    want = vr_test_fixture(name, 24);
+    vr_test_compare(name, logits, want, 24, 1e-5);
     free(want);
 
     double ls = vr_loss_ce_forward(p, logits, y, NULL, 0.1f, B, 3);
     snprintf(name, sizeof(name), "mlp_%s_ce_ls01", act);
-    want = fixture(name, 1);
+    want = vr_test_fixture(name, 1);
     ck_assert_msg(fabs(ls - want[0]) <= 1e-5 * fabs(want[0]),
         "%s: %.9g vs %.9g", name, ls, want[0]);
     free(want);
@@ -690,7 +619,7 @@ START_TEST(test_fixture_mlp)
             m.dW[l][i] += (float)(gamma * (l1 * s + (aw > tau ? l2 * s : 0)));
         }
     snprintf(name, sizeof(name), "mlp_%s_losses_ce_klT2_reg_total", act);
-    want = fixture(name, 4);
+    want = vr_test_fixture(name, 4);
     double got[4] = {ce, kl, reg, alpha * ce + beta * kl + gamma * reg};
     for (int k = 0; k < 4; k++)
         ck_assert_msg(fabs(got[k] - want[k]) <= 1e-5 * fabs(want[k]) + 1e-9,
