@@ -27,49 +27,6 @@
 /* ---------------------------------------------------------------- helpers */
 
 
-/* The learnable dataset of check_train.c: rows standard normal, label
- * from the mean s of feature 0 over the last five steps (BUY s > 0.5,
- * SELL s < -0.5, else HOLD), split 70/15/15 in order. */
-static void
-make_dataset(struct vr_dataset *d, size_t n, int T, uint64_t seed)
-{
-    struct vr_rng rng;
-    int C = 8;
-    size_t nrows = n + (size_t)T - 1;
-
-    memset(d, 0, sizeof(*d));
-    d->T = T;
-    d->C = C;
-    for (int c = 0; c < C; c++) {
-        snprintf(d->feat[c], VR_NAME_MAX, "f%d", c);
-        d->std[c] = 1;
-    }
-    strcpy(d->symbol, "SYNTH");
-    d->nrows = nrows;
-    d->x = malloc(nrows * (size_t)C * sizeof(float));
-    d->time = malloc(nrows * sizeof(int64_t));
-    vr_rng_seed(&rng, seed);
-    for (size_t i = 0; i < nrows * (size_t)C; i++)
-        d->x[i] = (float)vr_rng_normal(&rng);
-    for (size_t i = 0; i < nrows; i++)
-        d->time[i] = (int64_t)i * 60000;
-    d->nsamples = n;
-    d->end = malloc(n * sizeof(int64_t));
-    d->label = malloc(n);
-    d->split = malloc(n);
-    d->regime = malloc(n);
-    for (size_t s = 0; s < n; s++) {
-        int64_t e = (int64_t)s + T - 1;
-        double m = 0;
-        for (int k = 0; k < 5; k++)
-            m += d->x[(size_t)(e - k) * (size_t)C] / 5.0;
-        d->end[s] = e;
-        d->label[s] = m > 0.5 ? VR_BUY : m < -0.5 ? VR_SELL : VR_HOLD;
-        d->split[s] = s < n * 70 / 100 ? VR_SPLIT_TRAIN :
-            s < n * 85 / 100 ? VR_SPLIT_VAL : VR_SPLIT_TEST;
-        d->regime[s] = (uint8_t)((s / 50) % 4);
-    }
-}
 
 static void
 kd_fixture_opts(struct vr_kd_opts *o)
@@ -411,7 +368,7 @@ START_TEST(test_logits_roundtrip)
     uint64_t tfp = 0;
     FILE *f;
 
-    make_dataset(&d, 200, 6, 7);
+    vr_test_learnable_dataset(&d, 200, 6, 7);
     z = malloc(200 * 3 * sizeof(float));
     for (int i = 0; i < 600; i++)
         z[i] = (float)sin(i * 0.37) * 3;
@@ -499,7 +456,7 @@ START_TEST(test_distill_learns)
     int best;
     float *tl;
 
-    make_dataset(&d, 5000, 6, 11);
+    vr_test_learnable_dataset(&d, 5000, 6, 11);
     tl = malloc(d.nsamples * 3 * sizeof(float));
     for (size_t s = 0; s < d.nsamples; s++)
         for (int k = 0; k < 3; k++)
@@ -554,7 +511,7 @@ START_TEST(test_init_scale)
     struct vr_model m;
     float z[3 * 256];
 
-    make_dataset(&d, 1000, 6, 3);
+    vr_test_learnable_dataset(&d, 1000, 6, 3);
     make_student(&m, &d, "sq", 5);
     ck_assert_int_eq(vr_distill_init_scale(&m, &d, 256, 0.5), VR_OK);
     // the same evenly spread sample the initialisation used
@@ -611,7 +568,7 @@ START_TEST(test_sparsity)
     struct vr_dataset d;
     struct vr_model m;
 
-    make_dataset(&d, 100, 6, 3);
+    vr_test_learnable_dataset(&d, 100, 6, 3);
     make_student(&m, &d, "relu", 1);
     for (int l = 0; l < m.mlp.L; l++) {
         size_t n = (size_t)m.mlp.dims[l] * (size_t)m.mlp.dims[l + 1];

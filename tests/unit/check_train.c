@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util_test.h"
+#include "util_nnfix.h"
 #include "vr.h"
 #include "base/rng.h"
 #include "nn/gemm.h"
@@ -17,55 +18,6 @@
 #include "nn/train.h"
 #include "stream/dataset.h"
 
-/*
- * A learnable dataset: rows standard normal, window label from the mean
- * s of feature 0 over its last five steps (BUY s > 0.5, SELL s < -0.5,
- * else HOLD; about 13 % each of BUY and SELL), split 70/15/15 in order,
- * regime (sample / 50) mod 4.  The rule of tests/cli/mkdataset.py.
- */
-static void
-make_dataset(struct vr_dataset *d, size_t n, int T, uint64_t seed)
-{
-    struct vr_rng rng;
-    int C = 8;
-    size_t nrows = n + (size_t)T - 1;
-
-    memset(d, 0, sizeof(*d));
-    d->T = T;
-    d->C = C;
-    for (int c = 0; c < C; c++) {
-        snprintf(d->feat[c], VR_NAME_MAX, "f%d", c);
-        d->std[c] = 1;
-    }
-    d->horizon = 5;
-    d->up = 0.5;
-    d->down = -0.5;
-    strcpy(d->symbol, "SYNTH");
-    d->nrows = nrows;
-    d->x = malloc(nrows * (size_t)C * sizeof(float));
-    d->time = malloc(nrows * sizeof(int64_t));
-    vr_rng_seed(&rng, seed);
-    for (size_t i = 0; i < nrows * (size_t)C; i++)
-        d->x[i] = (float)vr_rng_normal(&rng);
-    for (size_t i = 0; i < nrows; i++)
-        d->time[i] = (int64_t)i * 60000;
-    d->nsamples = n;
-    d->end = malloc(n * sizeof(int64_t));
-    d->label = malloc(n);
-    d->split = malloc(n);
-    d->regime = malloc(n);
-    for (size_t s = 0; s < n; s++) {
-        int64_t e = (int64_t)s + T - 1;
-        double m = 0;
-        for (int k = 0; k < 5; k++)
-            m += d->x[(size_t)(e - k) * (size_t)C] / 5.0;
-        d->end[s] = e;
-        d->label[s] = m > 0.5 ? VR_BUY : m < -0.5 ? VR_SELL : VR_HOLD;
-        d->split[s] = s < n * 70 / 100 ? VR_SPLIT_TRAIN :
-            s < n * 85 / 100 ? VR_SPLIT_VAL : VR_SPLIT_TEST;
-        d->regime[s] = (uint8_t)((s / 50) % 4);
-    }
-}
 
 static void
 make_model(struct vr_model *m, enum vr_arch arch, const struct vr_dataset *d,
@@ -107,7 +59,7 @@ START_TEST(test_learns)
     int best;
 
     vr_gemm_set_threads(1);
-    make_dataset(&d, 8000, 12, vr_test_seed());
+    vr_test_learnable_dataset(&d, 8000, 12, vr_test_seed());
     make_model(&m, arch, &d, "relu", 1);
     double f0 = test_f1(&m, &d);
     vr_train_defaults(&o);
@@ -139,7 +91,7 @@ START_TEST(test_deterministic)
     int best;
 
     vr_gemm_set_threads(2);
-    make_dataset(&d, 1500, 8, 3);
+    vr_test_learnable_dataset(&d, 1500, 8, 3);
     vr_train_defaults(&o);
     o.epochs = 2;
     o.batch = 100;
@@ -203,7 +155,7 @@ START_TEST(test_roundtrip)
     size_t len;
     enum vr_arch arch = _i == 2 ? VR_ARCH_LSTM : VR_ARCH_MLP;
 
-    make_dataset(&d, 900, 10, 5);
+    vr_test_learnable_dataset(&d, 900, 10, 5);
     d.mean[3] = 0.25;
     d.std[3] = 3.5;
     make_model(&m, arch, &d, acts[_i & 1], 9);
@@ -337,8 +289,8 @@ START_TEST(test_check_input)
     struct vr_model m;
     char msg[256];
 
-    make_dataset(&d, 100, 10, 1);
-    make_dataset(&e, 100, 12, 1);
+    vr_test_learnable_dataset(&d, 100, 10, 1);
+    vr_test_learnable_dataset(&e, 100, 12, 1);
     make_model(&m, VR_ARCH_LSTM, &d, "relu", 1);
     ck_assert_int_eq(vr_model_check_input(&m, &d, msg, sizeof(msg)), VR_OK);
     ck_assert_int_eq(vr_model_check_input(&m, &e, msg, sizeof(msg)),

@@ -3,6 +3,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "base/rng.h"
+#include "stream/dataset.h"
 
 #include "util_test.h"
 #include "util_nnfix.h"
@@ -78,4 +82,48 @@ vr_test_compare(const char *what, const float *got, const double *want, size_t n
         "scale %.3g: relative %.3g > %.3g", what, emax, at,
         (double)got[at], want[at], wmax, rel, rtol);
     return rel;
+}
+
+void
+vr_test_learnable_dataset(struct vr_dataset *d, size_t n, int T, uint64_t seed)
+{
+    struct vr_rng rng;
+    int C = 8;
+    size_t nrows = n + (size_t)T - 1;
+
+    memset(d, 0, sizeof(*d));
+    d->T = T;
+    d->C = C;
+    for (int c = 0; c < C; c++) {
+        snprintf(d->feat[c], VR_NAME_MAX, "f%d", c);
+        d->std[c] = 1;
+    }
+    d->horizon = 5;
+    d->up = 0.5;
+    d->down = -0.5;
+    strcpy(d->symbol, "SYNTH");
+    d->nrows = nrows;
+    d->x = malloc(nrows * (size_t)C * sizeof(float));
+    d->time = malloc(nrows * sizeof(int64_t));
+    vr_rng_seed(&rng, seed);
+    for (size_t i = 0; i < nrows * (size_t)C; i++)
+        d->x[i] = (float)vr_rng_normal(&rng);
+    for (size_t i = 0; i < nrows; i++)
+        d->time[i] = (int64_t)i * 60000;
+    d->nsamples = n;
+    d->end = malloc(n * sizeof(int64_t));
+    d->label = malloc(n);
+    d->split = malloc(n);
+    d->regime = malloc(n);
+    for (size_t s = 0; s < n; s++) {
+        int64_t e = (int64_t)s + T - 1;
+        double m = 0;
+        for (int k = 0; k < 5; k++)
+            m += d->x[(size_t)(e - k) * (size_t)C] / 5.0;
+        d->end[s] = e;
+        d->label[s] = m > 0.5 ? VR_BUY : m < -0.5 ? VR_SELL : VR_HOLD;
+        d->split[s] = s < n * 70 / 100 ? VR_SPLIT_TRAIN :
+            s < n * 85 / 100 ? VR_SPLIT_VAL : VR_SPLIT_TEST;
+        d->regime[s] = (uint8_t)((s / 50) % 4);
+    }
 }
