@@ -5,6 +5,7 @@
 
 #include "vr.h"
 #include "base/mem.h"
+#include "nn/internal.h"
 #include "nn/adam.h"
 #include "nn/dense.h"
 #include "nn/distill.h"
@@ -49,22 +50,6 @@ now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Samples of a split that carry a label. */
-static int
-labelled(const struct vr_dataset *d, int split, size_t **idx, size_t *n)
-{
-    size_t k = 0;
-    int rc = vr_dataset_split(d, split, idx, n);
-
-    if (rc != VR_OK)
-        return rc;
-    for (size_t i = 0; i < *n; i++)
-        if (d->label[(*idx)[i]] >= 0)
-            (*idx)[k++] = (*idx)[i];
-    *n = k;
-    return VR_OK;
-}
-
 static int
 argmax(const float *z, int V)
 {
@@ -78,6 +63,7 @@ argmax(const float *z, int V)
 /* Everything one training step needs beside the model. */
 struct step {
     const struct vr_distill_opts *o;
+    const struct vr_mlp *mlp;
     double *dc;                 /* (L-1, VR_ACT_MAXDEG+1) coefficient grads */
     double pen;                 /* range penalty of the batch */
     double max_pre;
@@ -118,42 +104,23 @@ range_penalty(struct step *s, float *du, const float *u, size_t n)
 }
 
 /*
- * vr_mlp_backward with three additions: the range penalty's gradient at
- * every polynomial layer's pre-activations, the activation-coefficient
- * gradients, and the penalty's value.  Same slabs and order as mlp.c.
+ * The backward hook of a distillation step: at every polynomial layer,
+ * the activation-coefficient gradients, and the range penalty's value and
+ * (when it is on) its gradient at the pre-activations.
  */
 static void
-backward(struct vr_mlp *m, struct step *s, const float *dlogits)
+poly_hook(void *ctx, int l, float *dpre, const float *dout, const float *pre,
+    size_t n)
 {
-    int B = m->B;
-    const float *dout = dlogits;
+    struct step *s = ctx;
+    const struct vr_mlp *m = s->mlp;
 
-    for (int l = m->L - 1; l >= 0; l--) {
-        const float *in = l == 0 ? m->in : m->out[l - 1];
-        int C = m->dims[l], OC = m->dims[l + 1];
-        if (l == 0) {
-            vr_dense_backward(NULL, C, m->dW[l], m->db[l], dout, in, C,
-                m->W[l], B, C, OC);
-            break;
-        }
-        size_t n = (size_t)B * (size_t)C;
-        memset(m->d1, 0, n * sizeof(float));
-        vr_dense_backward(m->d1, C, m->dW[l], m->db[l], dout, in, C,
-            m->W[l], B, C, OC);
-        memset(m->d0, 0, n * sizeof(float));
-        vr_act_backward(&m->act[l - 1], m->d0, m->d1, m->pre[l - 1], n);
-        if (is_poly(m, l - 1)) {
-            if (s->o->learn)
-                vr_poly_coef_backward(s->dc + (size_t)(l - 1) *
-                    (VR_ACT_MAXDEG + 1), m->d1, m->pre[l - 1], n,
-                    m->act[l - 1].degree);
-            if (s->o->range > 0)
-                range_penalty(s, m->d0, m->pre[l - 1], n);
-            else
-                range_penalty(s, NULL, m->pre[l - 1], n);
-        }
-        dout = m->d0;
-    }
+    if (!is_poly(m, l))
+        return;
+    if (s->o->learn)
+        vr_poly_coef_backward(s->dc + (size_t)l * (VR_ACT_MAXDEG + 1), dout,
+            pre, n, m->act[l].degree);
+    range_penalty(s, s->o->range > 0 ? dpre : NULL, pre, n);
 }
 
 static void
@@ -207,7 +174,7 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
     struct vr_scores sc;
     struct vr_train_status ts;
     struct vr_kd_opts kd = o->kd;
-    struct step s = {o, NULL, 0, 0, 0, 0};
+    struct step s = {.o = o};
     size_t *tr = NULL, ntr, *va = NULL, nva, w = (size_t)m->T * m->C;
     size_t ncoef = 0;
     float *x = NULL, *z = NULL, *zt = NULL, *dz = NULL, *scr = NULL;
@@ -227,8 +194,8 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
         return VR_EFORMAT;
     if (!teacher)
         kd.beta = 0;
-    if ((rc = labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
-        (rc = labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
+    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
+        (rc = vr_nn_labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
         goto out;
     if (ntr == 0) {
         rc = VR_ERANGE;
@@ -320,7 +287,8 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
                     NULL, &kd, nb, V);
             s.pen = 0;
             if (isfinite(loss)) {
-                backward(mlp, &s, dz);
+                s.mlp = mlp;
+                vr_mlp_backward_hook(mlp, dz, poly_hook, &s);
                 loss += s.pen;
             }
             if (!isfinite(loss)) {
@@ -465,7 +433,7 @@ vr_distill_init_scale(struct vr_model *m, const struct vr_dataset *d, int B,
 
     if (m->arch != VR_ARCH_MLP)
         return VR_ESHAPE;
-    if ((rc = labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK)
+    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK)
         return rc;
     if (ntr == 0 || B < 2) {
         free(tr);
@@ -520,7 +488,7 @@ vr_distill_calibrate(struct vr_model *m, double *off, double *before,
 
     if (m->arch != VR_ARCH_MLP || m->V != VR_NCLASS)
         return VR_ESHAPE;
-    if ((rc = labelled(d, split, &idx, &n)) != VR_OK)
+    if ((rc = vr_nn_labelled(d, split, &idx, &n)) != VR_OK)
         return rc;
     if (n == 0) {
         free(idx);

@@ -28,6 +28,12 @@
     "vect-cost-model=dynamic", "no-math-errno")))
 #else
 #define VR_VECTORIZE
+struct vr_dataset;
+/* The samples of a split that carry a label: *idx (owned by the caller)
+ * and *n.  VR_ENOMEM. */
+int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
+    size_t *n);
+
 #endif
 
 typedef float vr_v16f __attribute__((vector_size(64), aligned(4)));
@@ -67,6 +73,12 @@ vr_v16_sqrt(vr_v16f x)
 #else
     for (int i = 0; i < VR_VW; i++)
         x[i] = sqrtf(x[i]);
+struct vr_dataset;
+/* The samples of a split that carry a label: *idx (owned by the caller)
+ * and *n.  VR_ENOMEM. */
+int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
+    size_t *n);
+
 #endif
     return x;
 }
@@ -137,5 +149,11 @@ vr_v16_tanh(vr_v16f x)
  * cannot be created.
  */
 void vr_nn_parallel(int n, void (*fn)(void *ctx, int k, int n), void *ctx);
+
+struct vr_dataset;
+/* The samples of a split that carry a label: *idx (owned by the caller)
+ * and *n.  VR_ENOMEM. */
+int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
+    size_t *n);
 
 #endif

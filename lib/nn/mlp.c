@@ -130,6 +130,13 @@ vr_mlp_forward(struct vr_mlp *m, float *logits, const float *x, int B)
 void
 vr_mlp_backward(struct vr_mlp *m, const float *dlogits)
 {
+    vr_mlp_backward_hook(m, dlogits, NULL, NULL);
+}
+
+void
+vr_mlp_backward_hook(struct vr_mlp *m, const float *dlogits,
+    vr_mlp_hook *hook, void *ctx)
+{
     int B = m->B;
     const float *dout = dlogits;        /* d loss / d pre_l */
 
@@ -149,6 +156,8 @@ vr_mlp_backward(struct vr_mlp *m, const float *dlogits)
             m->W[l], B, C, OC);
         memset(m->d0, 0, n * sizeof(float));
         vr_act_backward(&m->act[l - 1], m->d0, m->d1, m->pre[l - 1], n);
+        if (hook != NULL)
+            hook(ctx, l - 1, m->d0, m->d1, m->pre[l - 1], n);
         dout = m->d0;
     }
 }

@@ -53,6 +53,17 @@ int vr_mlp_forward(struct vr_mlp *m, float *logits, const float *x, int B);
 /* Backward of the last forward: grads += d loss / d params, given
  * dlogits (B, dims[L]).  The input gradient is not formed. */
 void vr_mlp_backward(struct vr_mlp *m, const float *dlogits);
+/*
+ * vr_mlp_backward that, for each hidden layer l (L-2 down to 0) once the
+ * activation's backward is done, calls hook(ctx, l, dpre, dout, pre, n)
+ * with n = B * dims[l+1] values: dpre = d loss / d pre_l (the hook may
+ * add to it, e.g. a penalty's gradient), dout = d loss / d out_l, pre the
+ * pre-activations.  hook NULL is vr_mlp_backward.
+ */
+typedef void vr_mlp_hook(void *ctx, int l, float *dpre, const float *dout,
+    const float *pre, size_t n);
+void vr_mlp_backward_hook(struct vr_mlp *m, const float *dlogits,
+    vr_mlp_hook *hook, void *ctx);
 void vr_mlp_free(struct vr_mlp *m);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "vr.h"
 #include "base/mem.h"
+#include "nn/internal.h"
 #include "nn/adam.h"
 #include "nn/loss.h"
 #include "nn/train.h"
@@ -95,8 +96,8 @@ out:
 }
 
 /* Samples of a split that carry a label. */
-static int
-labelled(const struct vr_dataset *d, int split, size_t **idx, size_t *n)
+int
+vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx, size_t *n)
 {
     size_t k = 0;
     int rc = vr_dataset_split(d, split, idx, n);
@@ -118,7 +119,7 @@ vr_model_score(struct vr_model *m, struct vr_metrics *mt,
     int *pred, rc;
 
     vr_metrics_reset(mt);
-    if ((rc = labelled(d, split, &idx, &n)) != VR_OK)
+    if ((rc = vr_nn_labelled(d, split, &idx, &n)) != VR_OK)
         return rc;
     if ((pred = vr_mallocarray(n ? n : 1, sizeof(int))) == NULL) {
         free(idx);
@@ -150,8 +151,8 @@ vr_train(struct vr_model *m, int *best_epoch, const struct vr_dataset *d,
     *best_epoch = -1;
     if (d->T != m->T || d->C != m->C || B < 1 || o->epochs < 1)
         return VR_ESHAPE;
-    if ((rc = labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
-        (rc = labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
+    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
+        (rc = vr_nn_labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
         goto out;
     if (ntr == 0) {
         rc = VR_ERANGE;
