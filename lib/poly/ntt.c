@@ -7,6 +7,9 @@
  *   3. stages m = 1, 2, .., BLOCK/2 inside contiguous blocks of BLOCK
  *      elements (they stay in L2 while all these stages run)
  *   4. stages m = BLOCK .. n/2 as full passes, two stages per pass
+ * With AVX-512 IFMA (ntt_ifma.h) the stages m >= 8 run 8 butterflies at
+ * a time, two stages per load and store, on values kept lazily in
+ * [0, 4r) and reduced by the last stage; stages m = 1, 2, 4 stay scalar.
  *   5. (inverse) x[i] <- x[-i mod n] * n^-1, (coset inverse) * g^-i
  * Stage m combines pairs (x[a + j], x[a + j + m]) for a a multiple of 2m
  * and j < m with the Cooley-Tukey butterfly
@@ -22,9 +25,40 @@
 #include "base/par.h"
 #include "field/limb.h"
 #include "poly/ntt.h"
+#include "poly/ntt_ifma.h"
 
 #define BLOCK_LOG2 14           /* 16384 elements = 512 KiB per block */
 #define PAR_MIN_LOG2 14         /* smaller transforms use one thread */
+#define VEC_MIN 8               /* IFMA: stages m >= 8 run 8 lanes wide */
+
+#ifdef VR_NTT_IFMA
+/*
+ * The twiddles of stages m >= 8 as w 2^260 (see ntt_ifma.h), 8 per
+ * struct v52: entry e = m + j of the scalar table is lane e % 8 of
+ * block e / 8, so a stage reads consecutive blocks.  Block 0 holds the
+ * stages m < 8, for vfirst3.  From the scalar table tw[0..n).
+ */
+static int
+tw52_init(struct vr_ntt_domain *d)
+{
+    struct v52 *t;
+    vr_fr sixteen, w16[8];
+
+    if (d->n < 2 * VEC_MIN)
+        return VR_OK;
+    t = aligned_alloc(64, d->n / 8 * sizeof(struct v52));
+    if (t == NULL)
+        return VR_ENOMEM;
+    vr_fr_from_u64(&sixteen, 16);
+    for (size_t b = 0; b < d->n / 8; b++) {
+        for (int e = 0; e < 8; e++)
+            vr_fr_mul(&w16[e], &d->tw[8 * b + (size_t)e], &sixteen);
+        v52_load(&t[b], w16);
+    }
+    d->tw52 = t;
+    return VR_OK;
+}
+#endif
 
 int
 vr_ntt_domain_init(struct vr_ntt_domain *d, int log2n)
@@ -53,6 +87,18 @@ vr_ntt_domain_init(struct vr_ntt_domain *d, int log2n)
     for (size_t m = n / 4; m >= 1; m /= 2)
         for (size_t j = 0; j < m; j++)
             d->tw[m + j] = d->tw[2 * m + 2 * j];
+#ifdef VR_NTT_IFMA
+    // Keep the vector table and the stages m < 8 of the scalar one.
+    if (tw52_init(d) != VR_OK) {
+        vr_ntt_domain_free(d);
+        return VR_ENOMEM;
+    }
+    if (n > VEC_MIN) {
+        vr_fr *small = realloc(d->tw, VEC_MIN * sizeof(vr_fr));
+        if (small != NULL)
+            d->tw = small;
+    }
+#endif
     return VR_OK;
 }
 
@@ -60,11 +106,13 @@ void
 vr_ntt_domain_free(struct vr_ntt_domain *d)
 {
     free(d->tw);
+    free(d->tw52);
     memset(d, 0, sizeof(*d));
 }
 
 struct job {
     const vr_fr *tw;
+    const void *tw52;           /* IFMA twiddles, see tw52_init */
     vr_fr *x;
     int log2n;
     size_t n;
@@ -143,6 +191,7 @@ block_stages(vr_fr *x, size_t B, const vr_fr *tw)
         }
 }
 
+#ifndef VR_NTT_IFMA
 /* Butterflies t in [lo, hi) of stage m (t = a/2 + j, a = 2m * (t / m)). */
 static void
 pass_stage(vr_fr *x, size_t m, size_t lo, size_t hi, const vr_fr *tw)
@@ -185,6 +234,186 @@ pass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi, const vr_fr *tw)
         t += end - (t % m);
     }
 }
+#endif
+
+#ifdef VR_NTT_IFMA
+/*
+ * Stage m >= 8 on butterflies t in [lo, hi), lo and hi multiples of 8
+ * (t = a/2 + j as in pass_stage), 8 at a time.  Inputs in [0, 4r);
+ * outputs in [0, 4r), or reduced to [0, r) when fin (the last stage).
+ */
+static void
+vpass_stage(vr_fr *x, size_t m, size_t lo, size_t hi,
+    const struct v52 *tw52, int fin)
+{
+    for (size_t t = lo; t < hi; t += 8) {
+        size_t a = 2 * m * (t / m), j = t % m;
+        struct v52 u, v;
+
+        v52_load(&u, &x[a + j]);
+        v52_load(&v, &x[a + j + m]);
+        v52_butterfly(&u, &v, &tw52[(m + j) / 8]);
+        if (fin) {
+            v52_reduce(&u);
+            v52_reduce(&v);
+        }
+        v52_store(&x[a + j], &u);
+        v52_store(&x[a + j + m], &v);
+    }
+}
+
+/* Stages m and 2m (m >= 8) on quads t in [lo, hi), as pass_stage2; lo and
+ * hi multiples of 8.  fin: 2m is the last stage. */
+static void
+vpass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi,
+    const struct v52 *tw52, int fin)
+{
+    for (size_t t = lo; t < hi; t += 8) {
+        size_t a = 4 * m * (t / m), j = t % m;
+        vr_fr *x0 = &x[a + j], *x1 = x0 + m, *x2 = x1 + m, *x3 = x2 + m;
+        const struct v52 *w1 = &tw52[(m + j) / 8];
+        struct v52 u0, u1, u2, u3;
+
+        v52_load(&u0, x0);
+        v52_load(&u1, x1);
+        v52_load(&u2, x2);
+        v52_load(&u3, x3);
+        v52_butterfly(&u0, &u1, w1);
+        v52_butterfly(&u2, &u3, w1);
+        v52_butterfly(&u0, &u2, &tw52[(2 * m + j) / 8]);
+        v52_butterfly(&u1, &u3, &tw52[(3 * m + j) / 8]);
+        if (fin) {
+            v52_reduce(&u0);
+            v52_reduce(&u1);
+            v52_reduce(&u2);
+            v52_reduce(&u3);
+        }
+        v52_store(x0, &u0);
+        v52_store(x1, &u1);
+        v52_store(x2, &u2);
+        v52_store(x3, &u3);
+    }
+}
+
+/*
+ * Stages m = 1 .. B/2 on the block x[0..B), fin: B = n.  first3: stages
+ * m = 1, 2, 4 are still to do (scalar here; they leave values reduced),
+ * else only the vector stages m >= 8.
+ */
+static void
+vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const struct v52 *tw52,
+    int first3, int fin)
+{
+    size_t m;
+
+    if (B <= VEC_MIN) {
+        block_stages(x, B, tw);
+        return;
+    }
+    if (first3)
+        for (size_t b = 0; b < B; b += VEC_MIN)
+            block_stages(x + b, VEC_MIN, tw);
+    m = VEC_MIN;
+    if (m < B && __builtin_ctzll(B / m) % 2 != 0) {
+        vpass_stage(x, m, 0, B / 2, tw52, fin && 2 * m == B);
+        m *= 2;
+    }
+    for (; m < B; m *= 4)
+        vpass_stage2(x, m, 0, B / 4, tw52, fin && 4 * m == B);
+}
+#endif
+
+#ifdef VR_NTT_IFMA
+static const size_t rev3[8] = {0, 4, 2, 6, 1, 5, 3, 7};
+
+/* w 2^260 in every lane, w = lane e of the twiddle block b. */
+static void
+v52_bcast(struct v52 *r, const struct v52 *b, int e)
+{
+    const __m512i idx = _mm512_set1_epi64(e);
+
+    for (int j = 0; j < 5; j++)
+        r->l[j] = _mm512_permutexvar_epi64(idx, b->l[j]);
+}
+
+/*
+ * Stages m = 1, 2, 4 on 8 lanes: v[k] holds position k of 8 groups of 8
+ * (one group per lane).  w[0] = omega_4, w[1..3] = omega_8^(1..3), in
+ * the 2^260 form.  [0, 4r) in and out.
+ */
+static void
+v52_radix8(struct v52 v[8], const struct v52 w[4])
+{
+    for (int k = 0; k < 8; k += 2)
+        v52_butterfly1(&v[k], &v[k + 1]);
+    for (int k = 0; k < 8; k += 4) {
+        v52_butterfly1(&v[k], &v[k + 2]);
+        v52_butterfly(&v[k + 1], &v[k + 3], &w[0]);
+    }
+    v52_butterfly1(&v[0], &v[4]);
+    v52_butterfly(&v[1], &v[5], &w[1]);
+    v52_butterfly(&v[2], &v[6], &w[0]);
+    v52_butterfly(&v[3], &v[7], &w[3]);
+}
+
+/* Write v (as from v52_radix8): lane e, position k goes to
+ * x[dst + rev3(e) S + k]. */
+static void
+v52_store_groups(vr_fr *x, size_t dst, size_t S, const struct v52 v[8])
+{
+    __m512i u[4][8];
+
+    for (int k = 0; k < 8; k++) {
+        __m512i t[4];
+        v52_pack(t, &v[k]);
+        for (int l = 0; l < 4; l++)
+            u[l][k] = t[l];
+    }
+    for (int l = 0; l < 4; l++)
+        v52_transpose8(u[l]);           /* u[l][e] lane k */
+    for (int e = 0; e < 8; e++) {
+        __m512i t[4] = {u[0][e], u[1][e], u[2][e], u[3][e]};
+        v52_store_limbs(&x[dst + rev3[e] * S + 0], t);
+    }
+}
+
+/*
+ * Bit reversal fused with stages m = 1, 2, 4, for n = 2^L >= 64.  With
+ * S = n/8, chunk c < n/64 reads x[rev3(k) S + 8c + e] for k, e < 8:
+ * 8 runs of 8 consecutive elements.  Bit reversal sends that element to
+ * position 8 G + k of group G = rev_(L-3)(8c + e) = rev3(e) 2^(L-6) + c',
+ * c' = rev_(L-6)(c): the runs that chunk c' reads.  So chunks c and c'
+ * are loaded together, put through the three stages with lane e = group,
+ * and each stored where the other was (c = c' alone).  A thread takes
+ * every nt-th pair.
+ */
+static void
+vfirst3(vr_fr *x, int log2n, const struct v52 *tw52, int tid, int nt)
+{
+    size_t n = (size_t)1 << log2n, S = n / 8, cnt = 0;
+    struct v52 w[4], a[8], b[8];
+
+    v52_bcast(&w[0], &tw52[0], 3);              /* tw[3] = omega_4 */
+    for (int e = 1; e < 4; e++)
+        v52_bcast(&w[e], &tw52[0], 4 + e);      /* tw[4 + e] = omega_8^e */
+    for (size_t c = 0; c < n / 64; c++) {
+        size_t cr = (size_t)bitrev(c, log2n - 6);
+        if (cr < c || cnt++ % (size_t)nt != (size_t)tid)
+            continue;
+        for (int k = 0; k < 8; k++)
+            v52_load(&a[k], &x[rev3[k] * S + 8 * c]);
+        if (cr != c)
+            for (int k = 0; k < 8; k++)
+                v52_load(&b[k], &x[rev3[k] * S + 8 * cr]);
+        v52_radix8(a, w);
+        v52_store_groups(x, 8 * cr, S, a);
+        if (cr != c) {
+            v52_radix8(b, w);
+            v52_store_groups(x, 8 * c, S, b);
+        }
+    }
+}
+#endif
 
 static void
 ntt_kernel(void *arg, int tid, int nt)
@@ -201,6 +430,15 @@ ntt_kernel(void *arg, int tid, int nt)
         vr_par_barrier();
     }
     // 2. Bit reversal: the thread owning i swaps the pair (i, rev i).
+    // (IFMA from n = 64: fused with stages 1, 2, 4.)
+#ifdef VR_NTT_IFMA
+    int first3 = n < 64;
+    if (!first3) {
+        vfirst3(x, jb->log2n, jb->tw52, tid, nt);
+        vr_par_barrier();
+        goto blocked;
+    }
+#endif
     vr_par_range(&lo, &hi, n, tid, nt);
     for (size_t i = lo; i < hi; i++) {
         size_t r = (size_t)bitrev(i, jb->log2n);
@@ -212,22 +450,40 @@ ntt_kernel(void *arg, int tid, int nt)
     }
     vr_par_barrier();
     // 3. Blocked stages.
+#ifdef VR_NTT_IFMA
+blocked:
+#endif
     vr_par_range(&lo, &hi, n / B, tid, nt);
-    for (size_t b = lo; b < hi; b++)
+    for (size_t b = lo; b < hi; b++) {
+#ifdef VR_NTT_IFMA
+        vblock_stages(x + b * B, B, jb->tw, jb->tw52, first3, B == n);
+#else
         block_stages(x + b * B, B, jb->tw);
+#endif
+    }
     vr_par_barrier();
     // 4. Full passes: one radix-2 stage if their number is odd, then two
-    // stages per pass.
+    // stages per pass.  (Vector passes split the range in units of 8.)
     size_t m = B;
     if (__builtin_ctzll(n / m) % 2 != 0) {      /* log2(n/m) odd */
+#ifdef VR_NTT_IFMA
+        vr_par_range(&lo, &hi, n / 16, tid, nt);
+        vpass_stage(x, m, 8 * lo, 8 * hi, jb->tw52, 2 * m == n);
+#else
         vr_par_range(&lo, &hi, n / 2, tid, nt);
         pass_stage(x, m, lo, hi, jb->tw);
+#endif
         vr_par_barrier();
         m *= 2;
     }
     for (; m < n; m *= 4) {
+#ifdef VR_NTT_IFMA
+        vr_par_range(&lo, &hi, n / 32, tid, nt);
+        vpass_stage2(x, m, 8 * lo, 8 * hi, jb->tw52, 4 * m == n);
+#else
         vr_par_range(&lo, &hi, n / 4, tid, nt);
         pass_stage2(x, m, lo, hi, jb->tw);
+#endif
         vr_par_barrier();
     }
     if (!jb->inverse)
@@ -273,6 +529,7 @@ run(const struct vr_ntt_domain *d, vr_fr *x, int log2n, int inverse,
     VR_ASSERT(log2n >= 0 && log2n <= d->log2n);
     memset(&jb, 0, sizeof(jb));
     jb.tw = d->tw;
+    jb.tw52 = d->tw52;
     jb.x = x;
     jb.log2n = log2n;
     jb.n = (size_t)1 << log2n;

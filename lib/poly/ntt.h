@@ -15,8 +15,8 @@
  *
  * A domain holds the twiddle factors for every size up to its own, so one
  * domain of size 2^k serves all transforms of size <= 2^k.  It owns
- * 32 * 2^k bytes (the size of the data): the only allocation, in
- * vr_ntt_domain_init.  The transforms themselves allocate nothing but
+ * 32 * 2^k bytes (the size of the data), or 40 * 2^k in a build for
+ * AVX-512 IFMA: the only allocation, in vr_ntt_domain_init.  The transforms themselves allocate nothing but
  * thread stacks (base/par.h).
  *
  * Data are public polynomials or witness-derived values; the transforms
@@ -40,7 +40,10 @@ struct vr_ntt_domain {
     int log2n;          /* largest transform: 2^log2n */
     size_t n;           /* 2^log2n */
     vr_fr *tw;          /* owned, n entries: tw[m + j] = omega_2m^j for
-                           m = 1, 2, 4, .., n/2 and j < m; tw[0] unused */
+                           m = 1, 2, 4, .., n/2 and j < m; tw[0] unused.
+                           AVX-512 IFMA builds keep only tw[0..8) */
+    void *tw52;         /* owned, NULL unless AVX-512 IFMA and n >= 16:
+                           tw[8..n) times 2^4, in ntt.c's vector layout */
 };
 
 /* Precompute the twiddles for sizes up to 2^log2n, 0 <= log2n <= 28.
