@@ -324,6 +324,60 @@ vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const struct v52 *tw52,
 #endif
 
 #ifdef VR_NTT_IFMA
+/* r = s * 2^4 in every lane: a v52_mul multiplier for s. */
+static void
+v52_const(struct v52 *r, const vr_fr *s)
+{
+    vr_fr v[8], sixteen;
+
+    vr_fr_from_u64(&sixteen, 16);
+    vr_fr_mul(&v[0], s, &sixteen);
+    for (int e = 1; e < 8; e++)
+        v[e] = v[0];
+    v52_load(r, v);
+}
+
+/*
+ * scale_powers 8 lanes wide, for lo and hi multiples of 8: x[j] *= s g^j,
+ * or x[j] *= s when g is NULL.  Lane e of p holds s g^(j+e) (times 2^4)
+ * and steps by g^8.  Outputs reduced.
+ */
+static void
+vscale_powers(vr_fr *x, size_t lo, size_t hi, const vr_fr *s,
+    const vr_fr *g)
+{
+    struct v52 p, g8, u;
+    vr_fr pe[8], sixteen;
+
+    vr_fr_from_u64(&sixteen, 16);
+    if (g == NULL) {
+        v52_const(&p, s);
+    } else {
+        uint64_t e8[4] = {8, 0, 0, 0}, elo[4] = {lo, 0, 0, 0};
+        vr_fr t;
+        vr_fr_pow(&t, g, e8);
+        v52_const(&g8, &t);
+        vr_fr_pow(&t, g, elo);
+        vr_fr_mul(&t, &t, s);                   /* s g^lo */
+        for (int e = 0; e < 8; e++) {
+            vr_fr_mul(&pe[e], &t, &sixteen);
+            vr_fr_mul(&t, &t, g);
+        }
+        v52_load(&p, pe);
+    }
+    for (size_t j = lo; j < hi; j += 8) {
+        v52_load(&u, &x[j]);
+        v52_mul(&u, &u, &p);                    /* < 2r */
+        v52_norm(&u);
+        v52_csub(&u, v52_r);
+        v52_store(&x[j], &u);
+        if (g != NULL) {
+            v52_mul(&p, &p, &g8);
+            v52_norm(&p);
+        }
+    }
+}
+
 static const size_t rev3[8] = {0, 4, 2, 6, 1, 5, 3, 7};
 
 /* w 2^260 in every lane, w = lane e of the twiddle block b. */
@@ -415,6 +469,24 @@ vfirst3(vr_fr *x, int log2n, const struct v52 *tw52, int tid, int nt)
 }
 #endif
 
+/* x[j] *= s g^j (g != NULL) or s, for j < n, this thread's share. */
+static void
+scale_part(vr_fr *x, size_t n, const vr_fr *s, const vr_fr *g, int tid,
+    int nt)
+{
+    size_t lo, hi;
+
+#ifdef VR_NTT_IFMA
+    if (n >= 8) {
+        vr_par_range(&lo, &hi, n / 8, tid, nt);
+        vscale_powers(x, 8 * lo, 8 * hi, s, g);
+        return;
+    }
+#endif
+    vr_par_range(&lo, &hi, n, tid, nt);
+    scale_powers(x, lo, hi, s, g != NULL ? g : &vr_fr_one);
+}
+
 static void
 ntt_kernel(void *arg, int tid, int nt)
 {
@@ -425,8 +497,7 @@ ntt_kernel(void *arg, int tid, int nt)
 
     // 1. Coset shift.
     if (jb->g != NULL) {
-        vr_par_range(&lo, &hi, n, tid, nt);
-        scale_powers(x, lo, hi, &vr_fr_one, jb->g);
+        scale_part(x, n, &vr_fr_one, jb->g, tid, nt);
         vr_par_barrier();
     }
     // 2. Bit reversal: the thread owning i swaps the pair (i, rev i).
@@ -493,6 +564,18 @@ blocked:
     vr_fr ninv = vr_fr_one;
     for (int k = 0; k < jb->log2n; k++)
         vr_fr_half(&ninv, &ninv);
+#ifdef VR_NTT_IFMA
+    // The vector build swaps first and scales in a separate pass.
+    vr_par_range(&lo, &hi, n / 2, tid, nt);
+    for (size_t i = lo > 0 ? lo : 1; i < hi; i++) {
+        vr_fr t = x[i];
+        x[i] = x[n - i];
+        x[n - i] = t;
+    }
+    vr_par_barrier();
+    scale_part(x, n, &ninv, jb->coset_inv ? &jb->ginv : NULL, tid, nt);
+    return;
+#endif
     vr_par_range(&lo, &hi, n / 2, tid, nt);
     for (size_t i = lo; i < hi; i++) {
         vr_fr t;
@@ -515,8 +598,7 @@ blocked:
     // n = 1: nothing to reverse, and n^-1 = 1.
     if (jb->coset_inv) {
         vr_par_barrier();
-        vr_par_range(&lo, &hi, n, tid, nt);
-        scale_powers(x, lo, hi, &ninv, &jb->ginv);
+        scale_part(x, n, &ninv, &jb->ginv, tid, nt);
     }
 }
 
