@@ -7,9 +7,10 @@
  *   3. stages m = 1, 2, .., BLOCK/2 inside contiguous blocks of BLOCK
  *      elements (they stay in L2 while all these stages run)
  *   4. stages m = BLOCK .. n/2 as full passes, two stages per pass
- * With AVX-512 IFMA (ntt_ifma.h) the stages m >= 8 run 8 butterflies at
- * a time, two stages per load and store, on values kept lazily in
- * [0, 4r) and reduced by the last stage; stages m = 1, 2, 4 stay scalar.
+ * With AVX-512 IFMA (ntt_ifma.h) the butterflies run 8 at a time, two
+ * stages per load and store, on values kept lazily in [0, 4r) and
+ * reduced by the last stage; from n = 64 steps 2 and stages m = 1, 2, 4
+ * are one pass (vfirst3), and steps 1 and 5 are vectorized too.
  *   5. (inverse) x[i] <- x[-i mod n] * n^-1, (coset inverse) * g^-i
  * Stage m combines pairs (x[a + j], x[a + j + m]) for a a multiple of 2m
  * and j < m with the Cooley-Tukey butterfly
@@ -33,28 +34,50 @@
 
 #ifdef VR_NTT_IFMA
 /*
- * The twiddles of stages m >= 8 as w 2^260 (see ntt_ifma.h), 8 per
- * struct v52: entry e = m + j of the scalar table is lane e % 8 of
- * block e / 8, so a stage reads consecutive blocks.  Block 0 holds the
- * stages m < 8, for vfirst3.  From the scalar table tw[0..n).
+ * Domain for n >= 16 in the vector build.  From the top stage alone,
+ * top[j] = omega_n^j for j < n/2 (entry m + j of the scalar table is
+ * omega_2m^j = top[j n / 2m]), it fills the scalar tw[0..8) of the
+ * stages m < 8 and the vector table tw52 of all stages as w 2^260 (see
+ * ntt_ifma.h), 8 entries per struct v52: entry e is lane e % 8 of
+ * block e / 8, so a stage reads consecutive blocks; block 0 is the
+ * stages m < 8, for vfirst3.  Peak memory 56n bytes, kept 40n.
  */
 static int
-tw52_init(struct vr_ntt_domain *d)
+domain_init_ifma(struct vr_ntt_domain *d)
 {
-    struct v52 *t;
-    vr_fr sixteen, w16[8];
+    size_t n = d->n;
+    vr_fr *top = vr_mallocarray(n / 2, sizeof(vr_fr));
+    vr_fr *tw = vr_mallocarray(VEC_MIN, sizeof(vr_fr));
+    struct v52 *t = aligned_alloc(64, n / 8 * sizeof(struct v52));
+    vr_fr w, sixteen, w16[8];
 
-    if (d->n < 2 * VEC_MIN)
-        return VR_OK;
-    t = aligned_alloc(64, d->n / 8 * sizeof(struct v52));
-    if (t == NULL)
+    if (top == NULL || tw == NULL || t == NULL) {
+        free(top);
+        free(tw);
+        free(t);
+        memset(d, 0, sizeof(*d));
         return VR_ENOMEM;
+    }
+    vr_fr_root_of_unity(&w, d->log2n);
+    top[0] = vr_fr_one;
+    for (size_t j = 1; j < n / 2; j++)
+        vr_fr_mul(&top[j], &top[j - 1], &w);
     vr_fr_from_u64(&sixteen, 16);
-    for (size_t b = 0; b < d->n / 8; b++) {
-        for (int e = 0; e < 8; e++)
-            vr_fr_mul(&w16[e], &d->tw[8 * b + (size_t)e], &sixteen);
+    for (size_t b = 0; b < n / 8; b++) {
+        for (size_t e = 0; e < 8; e++) {
+            size_t i = 8 * b + e, m, k = 0;
+            if (i > 0) {
+                m = (size_t)1 << (63 - __builtin_clzll(i));
+                k = (i - m) * (n / (2 * m));
+            }
+            if (i < VEC_MIN)
+                tw[i] = top[k];
+            vr_fr_mul(&w16[e], &top[k], &sixteen);
+        }
         v52_load(&t[b], w16);
     }
+    free(top);
+    d->tw = tw;
     d->tw52 = t;
     return VR_OK;
 }
@@ -70,10 +93,16 @@ vr_ntt_domain_init(struct vr_ntt_domain *d, int log2n)
     if (log2n < 0 || log2n > VR_NTT_MAX_LOG2)
         return VR_ERANGE;
     n = (size_t)1 << log2n;
-    if ((d->tw = vr_mallocarray(n, sizeof(vr_fr))) == NULL)
-        return VR_ENOMEM;
     d->log2n = log2n;
     d->n = n;
+#ifdef VR_NTT_IFMA
+    if (n >= 2 * VEC_MIN)
+        return domain_init_ifma(d);
+#endif
+    if ((d->tw = vr_mallocarray(n, sizeof(vr_fr))) == NULL) {
+        memset(d, 0, sizeof(*d));
+        return VR_ENOMEM;
+    }
     d->tw[0] = vr_fr_one;
     if (n == 1)
         return VR_OK;
@@ -87,18 +116,6 @@ vr_ntt_domain_init(struct vr_ntt_domain *d, int log2n)
     for (size_t m = n / 4; m >= 1; m /= 2)
         for (size_t j = 0; j < m; j++)
             d->tw[m + j] = d->tw[2 * m + 2 * j];
-#ifdef VR_NTT_IFMA
-    // Keep the vector table and the stages m < 8 of the scalar one.
-    if (tw52_init(d) != VR_OK) {
-        vr_ntt_domain_free(d);
-        return VR_ENOMEM;
-    }
-    if (n > VEC_MIN) {
-        vr_fr *small = realloc(d->tw, VEC_MIN * sizeof(vr_fr));
-        if (small != NULL)
-            d->tw = small;
-    }
-#endif
     return VR_OK;
 }
 

@@ -26,6 +26,10 @@
  * the first stages blockwise in L2-sized blocks, the remaining ones as
  * full passes split among threads.  The inverse is the forward transform
  * followed by X[i] <- X[-i mod n] (w^-1 = w^(n-1)) and the scaling.
+ * Built for AVX-512 IFMA (-march=native on such a CPU), the butterflies
+ * run 8 at a time in radix 2^52 with lazy reduction, the bit reversal is
+ * fused with the first three stages, and the scalings are vectorized;
+ * results are identical (fully reduced) either way.
  */
 #ifndef VR_POLY_NTT_H
 #define VR_POLY_NTT_H
@@ -41,9 +45,10 @@ struct vr_ntt_domain {
     size_t n;           /* 2^log2n */
     vr_fr *tw;          /* owned, n entries: tw[m + j] = omega_2m^j for
                            m = 1, 2, 4, .., n/2 and j < m; tw[0] unused.
-                           AVX-512 IFMA builds keep only tw[0..8) */
+                           AVX-512 IFMA builds with n >= 16 keep only
+                           tw[0..8) */
     void *tw52;         /* owned, NULL unless AVX-512 IFMA and n >= 16:
-                           tw[8..n) times 2^4, in ntt.c's vector layout */
+                           tw[0..n) times 2^4, in ntt.c's vector layout */
 };
 
 /* Precompute the twiddles for sizes up to 2^log2n, 0 <= log2n <= 28.
