@@ -25,6 +25,7 @@
 #include "vr.h"
 #include "base/par.h"
 #include "curve/msm.h"
+#include "field/fpv.h"
 #include "field/limb.h"
 
 #define NGROUP 6
@@ -140,7 +141,7 @@ struct layout {
     size_t k, bl, neg, idx, dig, ws;    /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
-        t_num, t_den, t_pre, t_seg;     /* offsets inside a thread area */
+        t_num, t_den, t_pre, t_seg, t_lam;  /* offsets inside a thread area */
     size_t total;
 };
 
@@ -206,6 +207,9 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_den, &e, BATCH * fsz);
     place(&L->t_pre, &e, BATCH * fsz);
     place(&L->t_seg, &e, 2 * SEG * aff);
+#ifdef VR_FPV
+    place(&L->t_lam, &e, BATCH / 8 * sizeof(vr_fpv));
+#endif
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);
     L->total = end + ALIGN;     /* slack to align the caller's pointer */
@@ -421,6 +425,81 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 
 #define fpi_inv_var vr_fp_inv_var
 
+#ifdef VR_FPV
+/*
+ * The G1 additions run eight at a time on fpv.h's IFMA lanes, whose
+ * Montgomery product is a b 2^-260 where fp.c's is a b 2^-256.  Read in
+ * that domain, fp.c's limbs of a coordinate v stand for v / 16.  Instead
+ * of converting every number, the buckets hold points of the isomorphic
+ * curve y^2 = x^3 + 3/u^6 with u = 4, (x, y) -> (x / u^2, y / u^3): the
+ * affine addition and doubling formulas never use the curve constant, so
+ * they are the same there.  x / 16 is what fp.c's limbs of x already
+ * stand for, so x passes through unchanged; y / 64 is fp.c's y / 4.  So y
+ * is divided by 4 when a base enters the buckets (Y_IN) and multiplied
+ * by 4 when a bucket sum leaves for the Jacobian sums (Y_OUT), and a
+ * square taken on the scalar side for a doubling is divided by 16.
+ */
+#define FLUSH_FPV 1
+
+/* y = y / 2 mod p. */
+static inline void
+fpi_half(vr_fp *r, const vr_fp *a)
+{
+    vr_limb_half_mod(r->l, a->l, vr_fp_modulus);
+}
+
+/* k p for k < 4. */
+static const uint64_t g1_kp[4][4] = {
+    {0, 0, 0, 0},
+    {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
+     0xb85045b68181585dULL, 0x30644e72e131a029ULL},
+    {0x7841182db0f9fa8eULL, 0x2f02d522d0e3951aULL,
+     0x70a08b6d0302b0bbULL, 0x60c89ce5c2634053ULL},
+    {0xb461a4448976f7d5ULL, 0xc6843fb439555fa7ULL,
+     0x28f0d12384840918ULL, 0x912ceb58a394e07dULL},
+};
+
+/* y = (neg ? -y : y) / 4 mod p: add the multiple k p (k < 4) that makes
+ * y divisible by 4 (y + 3p < 2^256), then shift. */
+static inline void
+g1_y_in(vr_fp *y, int neg)
+{
+    uint64_t t[4];
+
+    if (neg)
+        vr_limb_neg_mod(y->l, y->l, vr_fp_modulus);
+    vr_limb_add_raw(t, y->l, g1_kp[(y->l[0] * VR_FP_N0) & 3]);
+    y->l[0] = (t[0] >> 2) | (t[1] << 62);
+    y->l[1] = (t[1] >> 2) | (t[2] << 62);
+    y->l[2] = (t[2] >> 2) | (t[3] << 62);
+    y->l[3] = t[3] >> 2;
+}
+
+static inline void
+g1_y_out(vr_fp *y)
+{
+    fpi_dbl(y, y);
+    fpi_dbl(y, y);
+}
+
+/* a^2 in the 2^260 domain: fp.c's square, divided by 16. */
+static inline void
+g1_sqr_flush(vr_fp *r, const vr_fp *a)
+{
+    fpi_sqr(r, a);
+    for (int i = 0; i < 4; i++)
+        fpi_half(r, r);
+}
+
+#define Y_IN(y, neg) g1_y_in(y, neg)
+#define Y_OUT(y) g1_y_out(y)
+#define F_SQR_FLUSH(r, a) g1_sqr_flush(r, a)
+#else
+#define Y_IN(y, neg) do { if (neg) fpi_neg(y, y); } while (0)
+#define Y_OUT(y) ((void)(y))
+#define F_SQR_FLUSH(r, a) fpi_sqr(r, a)
+#endif
+
 #define T_AFF vr_g1_affine
 #define T_JAC vr_g1
 #define T_F vr_fp
@@ -434,6 +513,10 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 #undef F_
 #undef J_
 #undef NAME
+#undef FLUSH_FPV
+#undef Y_IN
+#undef Y_OUT
+#undef F_SQR_FLUSH
 
 /* -- G2 ------------------------------------------------------------------- */
 
@@ -443,6 +526,9 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 #define F_(op) vr_fp2_##op
 #define J_(op) vr_g2_##op
 #define NAME(x) g2_##x
+#define Y_IN(y, neg) do { if (neg) vr_fp2_neg(y, y); } while (0)
+#define Y_OUT(y) ((void)(y))
+#define F_SQR_FLUSH(r, a) vr_fp2_sqr(r, a)
 #include "curve/msm.inc"
 #undef T_AFF
 #undef T_JAC
