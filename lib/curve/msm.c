@@ -39,8 +39,11 @@ static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define SUB_LOG2 14             /* points sorted per block */
 #define BATCH 1024              /* additions sharing one inversion */
 #define ALIGN 64
-#define SEG 64                  /* bucket segments summed side by side */
-#define SEG_MIN_NB 1024         /* from this many buckets (c >= 11) */
+#define SEG 256                 /* most running sums side by side */
+#define SEG_MIN_NB 1024         /* (the window model's batched sums) */
+#define MULTI_NB 8192           /* buckets a thread may hold for several
+                                   windows at once */
+#define SUB_MIN_LOG2 13         /* entries sorted per block, at least */
 
 /* -- scalar recoding ----------------------------------------------------- */
 
@@ -62,10 +65,11 @@ windows(int bits, int c)
  * Window width for m points of at most `bits` bits: minimize
  *   W(c) * (m * A + 2^(c-1) * R),
  * A ~ 8 multiplications per batched affine addition (with the sort), and
- * R per bucket in the window sum: ~27 for the Jacobian running sum (a
- * mixed and a full addition), ~17 for the batched segment sums used from
- * SEG_MIN_NB buckets (two batched additions and their share of the
- * inversions).
+ * R per bucket in the window sum: ~17 for the batched segment sums of
+ * SEG_MIN_NB buckets and more (two batched additions and their share of
+ * the inversions), and 12 below, where the sums of several windows share
+ * their flushes or run as Jacobian sums (see segments() in msm.inc); the
+ * 12 was tuned on MSMs of 2^10 points.
  */
 static int
 choose_c(size_t m, int bits)
@@ -76,7 +80,7 @@ choose_c(size_t m, int bits)
     for (int c = 1; c <= CMAX; c++) {
         size_t nb = (size_t)1 << (c - 1);
         double cost = (double)windows(bits, c) *
-            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 27.0));
+            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 12.0));
         if (c == 1 || cost < best) {
             best = cost;
             bc = c;
@@ -137,7 +141,8 @@ struct layout {
     int T;                      /* threads */
     int c_cap;                  /* widest window any group may use */
     size_t dig_cap;             /* digits (int32) the buffer holds */
-    size_t sub;                 /* points per sorted block */
+    size_t sub;                 /* entries (point, window) per block */
+    size_t nbk;                 /* buckets a thread holds */
     size_t k, bl, neg, idx, dig, ws;    /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
@@ -182,10 +187,21 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
         if (d > L->dig_cap)
             L->dig_cap = d;
     }
-    L->sub = n < ((size_t)1 << SUB_LOG2) ? n : (size_t)1 << SUB_LOG2;
+    // Blocks of up to 2^SUB_LOG2 entries; small n sort several windows
+    // at once, so their blocks hold up to 8 entries a point.
+    L->sub = (size_t)1 << SUB_LOG2;
+    if (n < L->sub) {
+        L->sub = n < ((size_t)1 << SUB_MIN_LOG2) / 8 ?
+            8 * n : (size_t)1 << SUB_MIN_LOG2;
+        if (L->sub < n)
+            L->sub = n;
+    }
     if (L->sub == 0)
         L->sub = 1;
     nb = (size_t)1 << (L->c_cap - 1);
+    if (nb < MULTI_NB)
+        nb = 2 * n < MULTI_NB ? (2 * n > nb ? 2 * n : nb) : MULTI_NB;
+    L->nbk = nb;
     place(&L->k, &end, n * 4 * sizeof(uint64_t));
     place(&L->bl, &end, n);
     place(&L->neg, &end, n);
@@ -206,7 +222,7 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_num, &e, BATCH * fsz);
     place(&L->t_den, &e, BATCH * fsz);
     place(&L->t_pre, &e, BATCH * fsz);
-    place(&L->t_seg, &e, 2 * SEG * aff);
+    place(&L->t_seg, &e, 2 * (size_t)SEG * aff);
 #ifdef VR_FPV
     place(&L->t_lam, &e, BATCH / 8 * sizeof(vr_fpv));
 #endif
@@ -233,6 +249,7 @@ struct run {
     const uint32_t *gidx;       /* its point indices */
     size_t m;
     int bits, c, W, P;
+    int nw;                     /* windows a task takes (then P = 1) */
     atomic_int next_task;
 };
 
@@ -355,9 +372,22 @@ plan_group(struct run *R, int T)
         c = choose_c(R->n, R->bits);    /* fits: m <= n */
     R->c = c;
     R->W = windows(R->bits, c);
+    // Small windows: a task takes several, so that a flush serves them
+    // all; as many as the bucket space holds, in about T k equal tasks.
+    size_t cap = R->L.nbk >> (c - 1);
+    if (cap > R->L.sub)
+        cap = R->L.sub;
+    R->nw = 1;
+    for (int k = 1; cap >= 2; k++) {
+        int nw = (R->W + T * k - 1) / (T * k);
+        if ((size_t)nw <= cap) {
+            R->nw = nw;
+            break;
+        }
+    }
     // Split the points as well as the windows when the windows alone do
     // not share out evenly among the threads.
-    R->P = (T > 1 && R->W % T != 0 && R->W < 4 * T) ? T : 1;
+    R->P = (R->nw == 1 && T > 1 && R->W % T != 0 && R->W < 4 * T) ? T : 1;
 }
 
 static int
@@ -494,10 +524,19 @@ g1_sqr_flush(vr_fp *r, const vr_fp *a)
 #define Y_IN(y, neg) g1_y_in(y, neg)
 #define Y_OUT(y) g1_y_out(y)
 #define F_SQR_FLUSH(r, a) g1_sqr_flush(r, a)
+/* In units of one batched addition (about 25 ns here), measured: a
+ * flush's inversion and set-up, a Jacobian mixed + full addition, a
+ * doubling. */
+#define COST_FLUSH 160.0
+#define COST_JAC 18.0
+#define COST_DBL 5.0
 #else
 #define Y_IN(y, neg) do { if (neg) fpi_neg(y, y); } while (0)
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) fpi_sqr(r, a)
+#define COST_FLUSH 40.0         /* a batched addition is ~110 ns here */
+#define COST_JAC 5.0
+#define COST_DBL 1.5
 #endif
 
 #define T_AFF vr_g1_affine
@@ -517,6 +556,9 @@ g1_sqr_flush(vr_fp *r, const vr_fp *a)
 #undef Y_IN
 #undef Y_OUT
 #undef F_SQR_FLUSH
+#undef COST_FLUSH
+#undef COST_JAC
+#undef COST_DBL
 
 /* -- G2 ------------------------------------------------------------------- */
 
@@ -529,6 +571,9 @@ g1_sqr_flush(vr_fp *r, const vr_fp *a)
 #define Y_IN(y, neg) do { if (neg) vr_fp2_neg(y, y); } while (0)
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) vr_fp2_sqr(r, a)
+#define COST_FLUSH 12.0         /* over Fp2 a batched addition is ~350 ns */
+#define COST_JAC 5.0
+#define COST_DBL 1.5
 #include "curve/msm.inc"
 #undef T_AFF
 #undef T_JAC
