@@ -25,6 +25,7 @@
 #include "vr.h"
 #include "base/par.h"
 #include "curve/msm.h"
+#include "field/fpv.h"
 #include "field/limb.h"
 
 #define NGROUP 6
@@ -38,8 +39,11 @@ static const int group_bits[NGROUP] = {1, 8, 16, 32, 64, 254};
 #define SUB_LOG2 14             /* points sorted per block */
 #define BATCH 1024              /* additions sharing one inversion */
 #define ALIGN 64
-#define SEG 64                  /* bucket segments summed side by side */
-#define SEG_MIN_NB 1024         /* from this many buckets (c >= 11) */
+#define SEG 256                 /* most running sums side by side */
+#define SEG_MIN_NB 1024         /* (the window model's batched sums) */
+#define MULTI_NB 8192           /* buckets a thread may hold for several
+                                   windows at once */
+#define SUB_MIN_LOG2 13         /* entries sorted per block, at least */
 
 /* -- scalar recoding ----------------------------------------------------- */
 
@@ -61,10 +65,11 @@ windows(int bits, int c)
  * Window width for m points of at most `bits` bits: minimize
  *   W(c) * (m * A + 2^(c-1) * R),
  * A ~ 8 multiplications per batched affine addition (with the sort), and
- * R per bucket in the window sum: ~27 for the Jacobian running sum (a
- * mixed and a full addition), ~17 for the batched segment sums used from
- * SEG_MIN_NB buckets (two batched additions and their share of the
- * inversions).
+ * R per bucket in the window sum: ~17 for the batched segment sums of
+ * SEG_MIN_NB buckets and more (two batched additions and their share of
+ * the inversions), and 12 below, where the sums of several windows share
+ * their flushes or run as Jacobian sums (see segments() in msm.inc); the
+ * 12 was tuned on MSMs of 2^10 points.
  */
 static int
 choose_c(size_t m, int bits)
@@ -75,7 +80,7 @@ choose_c(size_t m, int bits)
     for (int c = 1; c <= CMAX; c++) {
         size_t nb = (size_t)1 << (c - 1);
         double cost = (double)windows(bits, c) *
-            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 27.0));
+            ((double)m * 8.0 + (double)nb * (nb >= SEG_MIN_NB ? 17.0 : 12.0));
         if (c == 1 || cost < best) {
             best = cost;
             bc = c;
@@ -136,11 +141,12 @@ struct layout {
     int T;                      /* threads */
     int c_cap;                  /* widest window any group may use */
     size_t dig_cap;             /* digits (int32) the buffer holds */
-    size_t sub;                 /* points per sorted block */
+    size_t sub;                 /* entries (point, window) per block */
+    size_t nbk;                 /* buckets a thread holds */
     size_t k, bl, neg, idx, dig, ws;    /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
-        t_num, t_den, t_pre, t_seg;     /* offsets inside a thread area */
+        t_num, t_den, t_pre, t_seg, t_lam;  /* offsets inside a thread area */
     size_t total;
 };
 
@@ -181,10 +187,21 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
         if (d > L->dig_cap)
             L->dig_cap = d;
     }
-    L->sub = n < ((size_t)1 << SUB_LOG2) ? n : (size_t)1 << SUB_LOG2;
+    // Blocks of up to 2^SUB_LOG2 entries; small n sort several windows
+    // at once, so their blocks hold up to 8 entries a point.
+    L->sub = (size_t)1 << SUB_LOG2;
+    if (n < L->sub) {
+        L->sub = n < ((size_t)1 << SUB_MIN_LOG2) / 8 ?
+            8 * n : (size_t)1 << SUB_MIN_LOG2;
+        if (L->sub < n)
+            L->sub = n;
+    }
     if (L->sub == 0)
         L->sub = 1;
     nb = (size_t)1 << (L->c_cap - 1);
+    if (nb < MULTI_NB)
+        nb = 2 * n < MULTI_NB ? (2 * n > nb ? 2 * n : nb) : MULTI_NB;
+    L->nbk = nb;
     place(&L->k, &end, n * 4 * sizeof(uint64_t));
     place(&L->bl, &end, n);
     place(&L->neg, &end, n);
@@ -205,7 +222,10 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_num, &e, BATCH * fsz);
     place(&L->t_den, &e, BATCH * fsz);
     place(&L->t_pre, &e, BATCH * fsz);
-    place(&L->t_seg, &e, 2 * SEG * aff);
+    place(&L->t_seg, &e, 2 * (size_t)SEG * aff);
+#ifdef VR_FPV
+    place(&L->t_lam, &e, BATCH / 8 * sizeof(vr_fpv));
+#endif
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);
     L->total = end + ALIGN;     /* slack to align the caller's pointer */
@@ -229,6 +249,7 @@ struct run {
     const uint32_t *gidx;       /* its point indices */
     size_t m;
     int bits, c, W, P;
+    int nw;                     /* windows a task takes (then P = 1) */
     atomic_int next_task;
 };
 
@@ -351,9 +372,22 @@ plan_group(struct run *R, int T)
         c = choose_c(R->n, R->bits);    /* fits: m <= n */
     R->c = c;
     R->W = windows(R->bits, c);
+    // Small windows: a task takes several, so that a flush serves them
+    // all; as many as the bucket space holds, in about T k equal tasks.
+    size_t cap = R->L.nbk >> (c - 1);
+    if (cap > R->L.sub)
+        cap = R->L.sub;
+    R->nw = 1;
+    for (int k = 1; cap >= 2; k++) {
+        int nw = (R->W + T * k - 1) / (T * k);
+        if ((size_t)nw <= cap) {
+            R->nw = nw;
+            break;
+        }
+    }
     // Split the points as well as the windows when the windows alone do
     // not share out evenly among the threads.
-    R->P = (T > 1 && R->W % T != 0 && R->W < 4 * T) ? T : 1;
+    R->P = (R->nw == 1 && T > 1 && R->W % T != 0 && R->W < 4 * T) ? T : 1;
 }
 
 static int
@@ -421,6 +455,90 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 
 #define fpi_inv_var vr_fp_inv_var
 
+#ifdef VR_FPV
+/*
+ * The G1 additions run eight at a time on fpv.h's IFMA lanes, whose
+ * Montgomery product is a b 2^-260 where fp.c's is a b 2^-256.  Read in
+ * that domain, fp.c's limbs of a coordinate v stand for v / 16.  Instead
+ * of converting every number, the buckets hold points of the isomorphic
+ * curve y^2 = x^3 + 3/u^6 with u = 4, (x, y) -> (x / u^2, y / u^3): the
+ * affine addition and doubling formulas never use the curve constant, so
+ * they are the same there.  x / 16 is what fp.c's limbs of x already
+ * stand for, so x passes through unchanged; y / 64 is fp.c's y / 4.  So y
+ * is divided by 4 when a base enters the buckets (Y_IN) and multiplied
+ * by 4 when a bucket sum leaves for the Jacobian sums (Y_OUT), and a
+ * square taken on the scalar side for a doubling is divided by 16.
+ */
+#define FLUSH_FPV 1
+
+/* y = y / 2 mod p. */
+static inline void
+fpi_half(vr_fp *r, const vr_fp *a)
+{
+    vr_limb_half_mod(r->l, a->l, vr_fp_modulus);
+}
+
+/* k p for k < 4. */
+static const uint64_t g1_kp[4][4] = {
+    {0, 0, 0, 0},
+    {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
+     0xb85045b68181585dULL, 0x30644e72e131a029ULL},
+    {0x7841182db0f9fa8eULL, 0x2f02d522d0e3951aULL,
+     0x70a08b6d0302b0bbULL, 0x60c89ce5c2634053ULL},
+    {0xb461a4448976f7d5ULL, 0xc6843fb439555fa7ULL,
+     0x28f0d12384840918ULL, 0x912ceb58a394e07dULL},
+};
+
+/* y = (neg ? -y : y) / 4 mod p: add the multiple k p (k < 4) that makes
+ * y divisible by 4 (y + 3p < 2^256), then shift. */
+static inline void
+g1_y_in(vr_fp *y, int neg)
+{
+    uint64_t t[4];
+
+    if (neg)
+        vr_limb_neg_mod(y->l, y->l, vr_fp_modulus);
+    vr_limb_add_raw(t, y->l, g1_kp[(y->l[0] * VR_FP_N0) & 3]);
+    y->l[0] = (t[0] >> 2) | (t[1] << 62);
+    y->l[1] = (t[1] >> 2) | (t[2] << 62);
+    y->l[2] = (t[2] >> 2) | (t[3] << 62);
+    y->l[3] = t[3] >> 2;
+}
+
+static inline void
+g1_y_out(vr_fp *y)
+{
+    fpi_dbl(y, y);
+    fpi_dbl(y, y);
+}
+
+/* a^2 in the 2^260 domain: fp.c's square, divided by 16. */
+static inline void
+g1_sqr_flush(vr_fp *r, const vr_fp *a)
+{
+    fpi_sqr(r, a);
+    for (int i = 0; i < 4; i++)
+        fpi_half(r, r);
+}
+
+#define Y_IN(y, neg) g1_y_in(y, neg)
+#define Y_OUT(y) g1_y_out(y)
+#define F_SQR_FLUSH(r, a) g1_sqr_flush(r, a)
+/* In units of one batched addition (about 25 ns here), measured: a
+ * flush's inversion and set-up, a Jacobian mixed + full addition, a
+ * doubling. */
+#define COST_FLUSH 160.0
+#define COST_JAC 18.0
+#define COST_DBL 5.0
+#else
+#define Y_IN(y, neg) do { if (neg) fpi_neg(y, y); } while (0)
+#define Y_OUT(y) ((void)(y))
+#define F_SQR_FLUSH(r, a) fpi_sqr(r, a)
+#define COST_FLUSH 40.0         /* a batched addition is ~110 ns here */
+#define COST_JAC 5.0
+#define COST_DBL 1.5
+#endif
+
 #define T_AFF vr_g1_affine
 #define T_JAC vr_g1
 #define T_F vr_fp
@@ -434,6 +552,13 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 #undef F_
 #undef J_
 #undef NAME
+#undef FLUSH_FPV
+#undef Y_IN
+#undef Y_OUT
+#undef F_SQR_FLUSH
+#undef COST_FLUSH
+#undef COST_JAC
+#undef COST_DBL
 
 /* -- G2 ------------------------------------------------------------------- */
 
@@ -443,6 +568,12 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 #define F_(op) vr_fp2_##op
 #define J_(op) vr_g2_##op
 #define NAME(x) g2_##x
+#define Y_IN(y, neg) do { if (neg) vr_fp2_neg(y, y); } while (0)
+#define Y_OUT(y) ((void)(y))
+#define F_SQR_FLUSH(r, a) vr_fp2_sqr(r, a)
+#define COST_FLUSH 12.0         /* over Fp2 a batched addition is ~350 ns */
+#define COST_JAC 5.0
+#define COST_DBL 1.5
 #include "curve/msm.inc"
 #undef T_AFF
 #undef T_JAC

@@ -10,6 +10,7 @@
 #include "base/mem.h"
 #include "field/fp.h"
 #include "field/limb.h"
+#include "field/modinv.h"
 
 /* p, little-endian limbs */
 const uint64_t vr_fp_modulus[4] = {
@@ -146,62 +147,21 @@ vr_fp_inv(vr_fp *r, const vr_fp *a)
     vr_fp_pow(r, a, P_MINUS_2);
 }
 
-/* a = a >> k for 0 < k < 64. */
-static void
-shr_var(uint64_t a[4], int k)
-{
-    a[0] = (a[0] >> k) | (a[1] << (64 - k));
-    a[1] = (a[1] >> k) | (a[2] << (64 - k));
-    a[2] = (a[2] >> k) | (a[3] << (64 - k));
-    a[3] >>= k;
-}
-
-static bool
-is_one_var(const uint64_t a[4])
-{
-    return a[0] == 1 && (a[1] | a[2] | a[3]) == 0;
-}
-
 int
 vr_fp_inv_var(vr_fp *r, const vr_fp *a)
 {
-    // Binary extended Euclid on A = the Montgomery limbs of a (= aR), with
-    // the invariants x1 * A = u and x2 * A = v (mod p).  When u or v
-    // reaches 1 the matching x is A^-1 = a^-1 R^-1; one Montgomery
-    // product with R^3 gives a^-1 R, the Montgomery form of 1/a.
-    uint64_t u[4], v[4], x1[4] = {1, 0, 0, 0}, x2[4] = {0, 0, 0, 0};
+    // A = the Montgomery limbs of a (= aR) as a plain integer: A^-1 =
+    // a^-1 R^-1 by safegcd (modinv.c), and one Montgomery product with R^3
+    // gives a^-1 R, the Montgomery form of 1/a.
+    uint64_t x[4];
 
     VERIFY_REDUCED(a);
     if (vr_limb_is_zero(a->l)) {
         *r = vr_fp_zero;
         return VR_ERANGE;
     }
-    memcpy(u, a->l, sizeof(u));
-    memcpy(v, M, sizeof(v));
-    while (!is_one_var(u) && !is_one_var(v)) {
-        if ((u[0] & 1) == 0) {
-            int k = u[0] ? __builtin_ctzll(u[0]) : 63;
-            shr_var(u, k);
-            for (int i = 0; i < k; i++)
-                vr_limb_half_mod(x1, x1, M);
-        }
-        if ((v[0] & 1) == 0) {
-            int k = v[0] ? __builtin_ctzll(v[0]) : 63;
-            shr_var(v, k);
-            for (int i = 0; i < k; i++)
-                vr_limb_half_mod(x2, x2, M);
-        }
-        if ((u[0] & 1) == 0 || (v[0] & 1) == 0)
-            continue;
-        if (!vr_limb_lt(u, v)) {
-            vr_limb_sub_raw(u, u, v);
-            vr_limb_sub_mod(x1, x1, x2, M);
-        } else {
-            vr_limb_sub_raw(v, v, u);
-            vr_limb_sub_mod(x2, x2, x1, M);
-        }
-    }
-    vr_limb_mont_mul(r->l, is_one_var(u) ? x1 : x2, R3, M, N0);
+    vr_modinv_var(x, a->l, &vr_modinv_p);
+    vr_limb_mont_mul(r->l, x, R3, M, N0);
     VERIFY_REDUCED(r);
     return VR_OK;
 }
