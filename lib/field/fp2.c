@@ -34,70 +34,65 @@ vr_fp2_dbl(vr_fp2 *r, const vr_fp2 *a)
 }
 
 /*
- * Lazy reduction (Aranha, Karabina, Longa, Gebotys, Lopez, "Faster
- * explicit formulas for computing pairings over ordinary curves", 2011,
- * section 3; blst's mul_mont_384x): vr_fp2_mul forms the three Karatsuba
- * products as full 512-bit integers, combines them unreduced, and
- * Montgomery-reduces only the two results.  3 products and 2 reductions
- * instead of 3 products each with its reduction.
+ * The product as two sums of products, each reduced once: with
+ * a1' = p - a1,
+ *   c0 = a0 b0 - a1 b1 = a0 b0 + a1' b1,   c1 = a0 b1 + a1 b0 (mod p),
+ * and dual_mont(r, {x, y, bx, by}) = (x bx + y by) 2^-256 mod p by the
+ * word-by-word (CIOS) Montgomery product of limb.h with both products
+ * accumulated into one window before each reduction step (lazy
+ * reduction: Aranha, Karabina, Longa, Gebotys, Lopez, "Faster explicit
+ * formulas for computing pairings over ordinary curves", 2011, section
+ * 3.2).  Two reductions for the four products instead of Karatsuba's
+ * three products with a reduction each, all in registers, no negative
+ * intermediate, and c0 and c1 independent.
  *
- * wide_mul: t = a b, 4 x 4 limbs -> 8.
- * wide_redc: r = t 2^-256 mod p for t < p 2^256, fully reduced.  The
- * low half is divided out by the word-by-word Montgomery steps
- * u = (t_lo + q p) / 2^256 <= p, then r = u + t_hi < 2p, less p once.
+ * Bounds, for x, y <= p and bx, by < p (p < 2^254): after step i the
+ * window t = (x BX_i + y BY_i + p Q_i) / 2^(64 i) < x + y + p < 3p, so
+ * four words; during a step t + x bx_i + y by_i < 3p + 2p 2^64 needs a
+ * fifth word A < 2^63.  The result (x bx + y by + p Q) / 2^256 <
+ * 2p^2 / 2^256 + p < 2p, less p once.
+ *
+ * s[16] = x[4], y[4], bx[4], by[4] (little-endian limbs).
  */
 #ifdef VR_LIMB_ASM
 /*
- * One row of the schoolbook product: window (W0..W3, W4) = t[i..i+4]
- * += a b[i], W4 fresh; low halves on the OF chain (adox), high halves
- * on the CF chain (adcx), as limb.h's VR_ADX_ROUND; then t[i] = W0 is
- * final and is stored.
+ * One step: t += x bx[i] (low halves on the OF chain, high halves on the
+ * CF chain, top word into A), t += y by[i] (likewise, into A), then
+ * limb.h's VR_ADX_ROUND reduction: q = t0 n0, t = (t + q p) / 2^64.
  */
-#define WIDE_ROW(OFF, W0, W1, W2, W3, W4)                                 \
-    "movq " #OFF "(%[b]), %%rdx\n\t"                                    \
+#define DUAL_STEP(OFF)                                                    \
+    "movq 64+" #OFF "(%[s]), %%rdx\n\t"                                 \
     "xorl %%eax, %%eax\n\t"                                             \
-    "mulxq 0(%[a]), %%rax, %[hi]\n\t"                                   \
-    "adoxq %%rax, %[" #W0 "]\n\t"                                       \
-    "adcxq %[hi], %[" #W1 "]\n\t"                                       \
-    "mulxq 8(%[a]), %%rax, %[hi]\n\t"                                   \
-    "adoxq %%rax, %[" #W1 "]\n\t"                                       \
-    "adcxq %[hi], %[" #W2 "]\n\t"                                       \
-    "mulxq 16(%[a]), %%rax, %[hi]\n\t"                                  \
-    "adoxq %%rax, %[" #W2 "]\n\t"                                       \
-    "adcxq %[hi], %[" #W3 "]\n\t"                                       \
-    "mulxq 24(%[a]), %%rax, %[" #W4 "]\n\t"                             \
-    "adoxq %%rax, %[" #W3 "]\n\t"                                       \
+    "mulxq 0(%[s]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[hi], %[t1]\n\t"                                            \
+    "mulxq 8(%[s]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[hi], %[t2]\n\t"                                            \
+    "mulxq 16(%[s]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "adcxq %[hi], %[t3]\n\t"                                            \
+    "mulxq 24(%[s]), %%rax, %[A]\n\t"                                   \
+    "adoxq %%rax, %[t3]\n\t"                                            \
     "movl $0, %%eax\n\t"                                                \
-    "adcxq %%rax, %[" #W4 "]\n\t"                                       \
-    "adoxq %%rax, %[" #W4 "]\n\t"                                       \
-    "movq %[" #W0 "], " #OFF "(%[t])\n\t"
-
-static inline void
-wide_mul(uint64_t t[8], const uint64_t a[4], const uint64_t b[4])
-{
-    uint64_t w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4, hi;
-
-    __asm__ (
-        WIDE_ROW(0, w0, w1, w2, w3, w4)
-        WIDE_ROW(8, w1, w2, w3, w4, w0)
-        WIDE_ROW(16, w2, w3, w4, w0, w1)
-        WIDE_ROW(24, w3, w4, w0, w1, w2)
-        "movq %[w4], 32(%[t])\n\t"
-        "movq %[w0], 40(%[t])\n\t"
-        "movq %[w1], 48(%[t])\n\t"
-        "movq %[w2], 56(%[t])\n\t"
-        : [w0] "+&r" (w0), [w1] "+&r" (w1), [w2] "+&r" (w2),
-          [w3] "+&r" (w3), [w4] "=&r" (w4), [hi] "=&r" (hi),
-          "=m" (*(uint64_t (*)[8])t)    /* the real output */
-        : [a] "r" (a), [b] "r" (b), [t] "r" (t)
-        : "rax", "rdx", "cc", "memory");
-}
-#undef WIDE_ROW
-
-/* One Montgomery step on the window t0..t3: (t + q p) / 2^64 with
- * q = t0 n0, as the second half of limb.h's VR_ADX_ROUND (no fifth
- * word here). */
-#define REDC_STEP                                                         \
+    "adcxq %%rax, %[A]\n\t"                                             \
+    "adoxq %%rax, %[A]\n\t"                                             \
+    "movq 96+" #OFF "(%[s]), %%rdx\n\t"                                 \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "mulxq 32(%[s]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[hi], %[t1]\n\t"                                            \
+    "mulxq 40(%[s]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[hi], %[t2]\n\t"                                            \
+    "mulxq 48(%[s]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "adcxq %[hi], %[t3]\n\t"                                            \
+    "mulxq 56(%[s]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t3]\n\t"                                            \
+    "adcxq %[hi], %[A]\n\t"                                             \
+    "movl $0, %%eax\n\t"                                                \
+    "adoxq %%rax, %[A]\n\t"                                             \
     "movq %[n0], %%rdx\n\t"                                             \
     "imulq %[t0], %%rdx\n\t"                                            \
     "xorl %%eax, %%eax\n\t"                                             \
@@ -115,101 +110,75 @@ wide_mul(uint64_t t[8], const uint64_t a[4], const uint64_t b[4])
     "adoxq %%rax, %[t2]\n\t"                                            \
     "movl $0, %%eax\n\t"                                                \
     "adcxq %%rax, %[t3]\n\t"                                            \
-    "adoxq %%rax, %[t3]\n\t"
+    "adoxq %[A], %[t3]\n\t"
 
 static inline void
-wide_redc(uint64_t r[4], const uint64_t t[8])
+dual_mont(uint64_t r[4], const uint64_t s[16])
 {
-    uint64_t t0 = t[0], t1 = t[1], t2 = t[2], t3 = t[3], hi;
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, A;
 
     __asm__ (
-        REDC_STEP REDC_STEP REDC_STEP REDC_STEP
+        DUAL_STEP(0) DUAL_STEP(8) DUAL_STEP(16) DUAL_STEP(24)
         : [t0] "+&r" (t0), [t1] "+&r" (t1), [t2] "+&r" (t2),
-          [t3] "+&r" (t3), [hi] "=&r" (hi)
-        : [m] "r" (vr_fp_p_), [n0] "r" (VR_FP_N0_)
-        : "rax", "rdx", "cc", "memory");
-    uint64_t u[4] = {t0, t1, t2, t3};
-    vr_limb_add_raw(u, u, t + 4);
-    vr_limb_reduce_once(r, u, vr_fp_p_);
+          [t3] "+&r" (t3), [hi] "=&r" (hi), [A] "=&r" (A)
+        : [s] "r" (s), [m] "r" (vr_fp_p_), [n0] "r" (VR_FP_N0_),
+          "m" (*(const uint64_t (*)[16])s)      /* what it reads */
+        : "rax", "rdx", "cc");
+    uint64_t t[4] = {t0, t1, t2, t3};
+    vr_limb_reduce_once(r, t, vr_fp_p_);
 }
-#undef REDC_STEP
+#undef DUAL_STEP
 #else
 static inline void
-wide_mul(uint64_t t[8], const uint64_t a[4], const uint64_t b[4])
+dual_mont(uint64_t r[4], const uint64_t s[16])
 {
-    uint64_t w[8] = {0};
+    uint64_t t[4] = {0, 0, 0, 0};
 
     for (int i = 0; i < 4; i++) {
-        uint64_t c = 0;
-        for (int j = 0; j < 4; j++) {
-            vr_u128 p = (vr_u128)a[j] * b[i] + w[i + j] + c;
-            w[i + j] = (uint64_t)p;
-            c = (uint64_t)(p >> 64);
+        uint64_t A = 0, c, q;
+        vr_u128 w;
+        for (int k = 0; k < 2; k++) {           /* x bx[i], then y by[i] */
+            const uint64_t *x = s + 4 * k, bi = s[8 + 4 * k + i];
+            c = 0;
+            for (int j = 0; j < 4; j++) {
+                w = (vr_u128)x[j] * bi + t[j] + c;
+                t[j] = (uint64_t)w;
+                c = (uint64_t)(w >> 64);
+            }
+            A += c;
         }
-        w[i + 4] = c;
-    }
-    for (int i = 0; i < 8; i++)
-        t[i] = w[i];
-}
-
-static inline void
-wide_redc(uint64_t r[4], const uint64_t t[8])
-{
-    uint64_t u[5] = {t[0], t[1], t[2], t[3], 0};
-
-    for (int i = 0; i < 4; i++) {
-        uint64_t q = u[0] * VR_FP_N0_, c;
-        vr_u128 p = (vr_u128)q * vr_fp_p_[0] + u[0];
-        c = (uint64_t)(p >> 64);
+        q = t[0] * VR_FP_N0_;
+        w = (vr_u128)q * vr_fp_p_[0] + t[0];
+        c = (uint64_t)(w >> 64);
         for (int j = 1; j < 4; j++) {
-            p = (vr_u128)q * vr_fp_p_[j] + u[j] + c;
-            u[j - 1] = (uint64_t)p;
-            c = (uint64_t)(p >> 64);
+            w = (vr_u128)q * vr_fp_p_[j] + t[j] + c;
+            t[j - 1] = (uint64_t)w;
+            c = (uint64_t)(w >> 64);
         }
-        u[3] = c;
+        t[3] = A + c;
     }
-    vr_limb_add_raw(u, u, t + 4);
-    vr_limb_reduce_once(r, u, vr_fp_p_);
+    vr_limb_reduce_once(r, t, vr_fp_p_);
 }
 #endif
-
-/* t = t - s over 512 bits; returns the borrow. */
-static inline uint64_t
-wide_sub(uint64_t t[8], const uint64_t s[8])
-{
-    uint64_t c = 0;
-
-    for (int i = 0; i < 8; i++)
-        c = vr_limb_subb(&t[i], t[i], s[i], c);
-    return c;
-}
 
 void
 vr_fp2_mul(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b)
 {
-    // a0 b0, a1 b1 < p^2 and (a0 + a1)(b0 + b1) < 4p^2 < 2^510.
-    //   c0 = a0 b0 - a1 b1, plus p 2^256 if negative: in [0, p 2^256)
-    //   c1 = (a0 + a1)(b0 + b1) - a0 b0 - a1 b1 = a0 b1 + a1 b0 < 2p^2
-    // and 2p^2 < p 2^256, so both are valid wide_redc inputs.
-    uint64_t t0[8], t1[8], t2[8], sa[4], sb[4], pm[4], mask;
+    uint64_t s0[16], s1[16];
 
     FP_REDUCED_(&a->c0);
     FP_REDUCED_(&a->c1);
     FP_REDUCED_(&b->c0);
     FP_REDUCED_(&b->c1);
-    vr_limb_add_raw(sa, a->c0.l, a->c1.l);
-    vr_limb_add_raw(sb, b->c0.l, b->c1.l);
-    wide_mul(t0, a->c0.l, b->c0.l);
-    wide_mul(t1, a->c1.l, b->c1.l);
-    wide_mul(t2, sa, sb);
-    wide_sub(t2, t0);
-    wide_sub(t2, t1);
-    mask = vr_limb_mask(wide_sub(t0, t1));
-    for (int i = 0; i < 4; i++)
-        pm[i] = vr_fp_p_[i] & mask;
-    vr_limb_add_raw(t0 + 4, t0 + 4, pm);    /* carry out: back in range */
-    wide_redc(r->c0.l, t0);
-    wide_redc(r->c1.l, t2);
+    for (int i = 0; i < 4; i++) {
+        s0[i] = s1[i] = a->c0.l[i];             /* x = a0 */
+        s1[4 + i] = a->c1.l[i];                 /* c1: y = a1 */
+        s0[8 + i] = s1[12 + i] = b->c0.l[i];
+        s0[12 + i] = s1[8 + i] = b->c1.l[i];
+    }
+    vr_limb_sub_raw(s0 + 4, vr_fp_p_, a->c1.l); /* c0: y = p - a1 */
+    dual_mont(r->c0.l, s0);                     /* a0 b0 + (p - a1) b1 */
+    dual_mont(r->c1.l, s1);                     /* a0 b1 + a1 b0 */
     FP_REDUCED_(&r->c0);
     FP_REDUCED_(&r->c1);
 }

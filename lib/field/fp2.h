@@ -21,8 +21,8 @@ void vr_fp2_sub(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b);
 void vr_fp2_neg(vr_fp2 *r, const vr_fp2 *a);
 /* r = 2a. */
 void vr_fp2_dbl(vr_fp2 *r, const vr_fp2 *a);
-/* r = a * b (Karatsuba with lazy reduction: 3 unreduced 512-bit
- * products, 2 Montgomery reductions). */
+/* r = a * b (lazy reduction: each component a sum of two products
+ * reduced once, 2 Montgomery reductions for 4 products). */
 void vr_fp2_mul(vr_fp2 *r, const vr_fp2 *a, const vr_fp2 *b);
 /* r = a^2 ((a0 + a1)(a0 - a1) + 2 a0 a1 u: 2 Fp products). */
 void vr_fp2_sqr(vr_fp2 *r, const vr_fp2 *a);

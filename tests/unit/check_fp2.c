@@ -2,12 +2,12 @@
  * Unit tests for the lazy-reduction Fp2 product and square of
  * lib/field/fp2.c against GMP, on both code paths: this file includes
  * fp2.c with VR_LIMB_PORTABLE and its functions renamed ref_*, so its
- * copies run the plain C 512-bit product and reduction, while the
+ * copies run the plain C sum-of-products Montgomery reduction, while the
  * library's run the mulx/adcx/adox assembly (x86-64 with BMI2 and ADX).
  * Operands: random, and the edges of the lazy bounds (0, 1, p - 1,
  * p - 2, all-ones low limbs under p, 2^k), in all pairings of
- * components, including c0 = a0 b0 - a1 b1 negative before its
- * correction and outputs aliasing inputs.  Seeds: VR_TEST_SEED.
+ * components (a1 = 0 makes p - a1 = p, the largest input), and outputs
+ * aliasing inputs.  Seeds: VR_TEST_SEED.
  */
 #define VR_LIMB_PORTABLE 1
 #define vr_fp2_zero ref_fp2_zero
@@ -180,42 +180,40 @@ START_TEST(test_mul_sqr_gmp)
 }
 END_TEST
 
-/* The portable 512-bit helpers on their extreme inputs: the largest
- * product (2p - 1)^2 of vr_fp2_mul's sums, and reductions of 0, 1 and
- * p 2^256 - 1 (the largest valid input). */
-START_TEST(test_wide_edges)
+/* The portable dual_mont on the extremes of its bounds: x, y in {0, 1,
+ * p - 1, p} (p is what y = p - a1 becomes for a1 = 0) and bx, by in
+ * {0, 1, p - 1}, against (x bx + y by) 2^-256 mod p from GMP. */
+START_TEST(test_dual_edges)
 {
-    uint64_t a[4], t[8], r[4];
-    mpz_t P, X, Z, R;
+    uint64_t v[4][4] = {{0}, {1}, {0}, {0}}, s[16], r[4];
+    mpz_t P, X, Z, R, T;
 
-    mpz_inits(P, X, Z, R, NULL);
+    mpz_inits(P, X, Z, R, T, NULL);
     mpz_import(P, 4, -1, 8, 0, 0, vr_fp_p_);
     mpz_set_ui(R, 1);
     mpz_mul_2exp(R, R, 256);
     mpz_invert(R, R, P);                        /* 2^-256 mod p */
-    vr_limb_add_raw(a, vr_fp_p_, vr_fp_p_);
-    a[0] -= 1;                                  /* 2p - 1 (p is odd) */
-    wide_mul(t, a, a);
-    mpz_import(X, 4, -1, 8, 0, 0, a);
-    mpz_mul(X, X, X);
-    mpz_import(Z, 8, -1, 8, 0, 0, t);
-    ck_assert(mpz_cmp(X, Z) == 0);
-    for (int k = 0; k < 3; k++) {
-        if (k < 2)
-            mpz_set_ui(X, (unsigned long)k);
-        else {
-            mpz_mul_2exp(X, P, 256);
-            mpz_sub_ui(X, X, 1);
-        }
-        memset(t, 0, sizeof(t));
-        mpz_export(t, NULL, -1, 8, 0, 0, X);
-        wide_redc(r, t);
+    vr_limb_sub_raw(v[2], vr_fp_p_, v[1]);      /* p - 1 */
+    memcpy(v[3], vr_fp_p_, 32);                 /* p */
+    for (int c = 0; c < 4 * 4 * 3 * 3; c++) {
+        int ix = c % 4, iy = c / 4 % 4, ibx = c / 16 % 3, iby = c / 48;
+        memcpy(s, v[ix], 32);
+        memcpy(s + 4, v[iy], 32);
+        memcpy(s + 8, v[ibx], 32);
+        memcpy(s + 12, v[iby], 32);
+        dual_mont(r, s);
+        mpz_import(X, 4, -1, 8, 0, 0, s);
+        mpz_import(T, 4, -1, 8, 0, 0, s + 8);
+        mpz_mul(X, X, T);
+        mpz_import(Z, 4, -1, 8, 0, 0, s + 4);
+        mpz_import(T, 4, -1, 8, 0, 0, s + 12);
+        mpz_addmul(X, Z, T);
         mpz_mul(X, X, R);
         mpz_mod(X, X, P);
         mpz_import(Z, 4, -1, 8, 0, 0, r);
-        ck_assert_msg(mpz_cmp(X, Z) == 0, "wide_redc case %d", k);
+        ck_assert_msg(mpz_cmp(X, Z) == 0, "dual_mont case %d", c);
     }
-    mpz_clears(P, X, Z, R, NULL);
+    mpz_clears(P, X, Z, R, T, NULL);
 }
 END_TEST
 
@@ -227,7 +225,7 @@ main(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_mul_sqr_gmp, 0, 2);
-    tcase_add_test(tc, test_wide_edges);
+    tcase_add_test(tc, test_dual_edges);
     suite_add_tcase(s, tc);
     return vr_test_run(s);
 }
