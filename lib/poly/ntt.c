@@ -486,6 +486,23 @@ vfirst3(vr_fr *x, int log2n, const struct v52 *tw52, int tid, int nt)
 }
 #endif
 
+/* Bit reversal: the thread owning i swaps the pair (i, rev i). */
+static void
+bitrev_part(vr_fr *x, int log2n, int tid, int nt)
+{
+    size_t lo, hi;
+
+    vr_par_range(&lo, &hi, (size_t)1 << log2n, tid, nt);
+    for (size_t i = lo; i < hi; i++) {
+        size_t r = (size_t)bitrev(i, log2n);
+        if (i < r) {
+            vr_fr t = x[i];
+            x[i] = x[r];
+            x[r] = t;
+        }
+    }
+}
+
 /* x[j] *= s g^j (g != NULL) or s, for j < n, this thread's share. */
 static void
 scale_part(vr_fr *x, size_t n, const vr_fr *s, const vr_fr *g, int tid,
@@ -517,30 +534,18 @@ ntt_kernel(void *arg, int tid, int nt)
         scale_part(x, n, &vr_fr_one, jb->g, tid, nt);
         vr_par_barrier();
     }
-    // 2. Bit reversal: the thread owning i swaps the pair (i, rev i).
-    // (IFMA from n = 64: fused with stages 1, 2, 4.)
+    // 2. Bit reversal (IFMA from n = 64: fused with stages 1, 2, 4).
 #ifdef VR_NTT_IFMA
     int first3 = n < 64;
-    if (!first3) {
+    if (first3)
+        bitrev_part(x, jb->log2n, tid, nt);
+    else
         vfirst3(x, jb->log2n, jb->tw52, tid, nt);
-        vr_par_barrier();
-        goto blocked;
-    }
+#else
+    bitrev_part(x, jb->log2n, tid, nt);
 #endif
-    vr_par_range(&lo, &hi, n, tid, nt);
-    for (size_t i = lo; i < hi; i++) {
-        size_t r = (size_t)bitrev(i, jb->log2n);
-        if (i < r) {
-            vr_fr t = x[i];
-            x[i] = x[r];
-            x[r] = t;
-        }
-    }
     vr_par_barrier();
     // 3. Blocked stages.
-#ifdef VR_NTT_IFMA
-blocked:
-#endif
     vr_par_range(&lo, &hi, n / B, tid, nt);
     for (size_t b = lo; b < hi; b++) {
 #ifdef VR_NTT_IFMA
@@ -591,8 +596,7 @@ blocked:
     }
     vr_par_barrier();
     scale_part(x, n, &ninv, jb->coset_inv ? &jb->ginv : NULL, tid, nt);
-    return;
-#endif
+#else
     vr_par_range(&lo, &hi, n / 2, tid, nt);
     for (size_t i = lo; i < hi; i++) {
         vr_fr t;
@@ -617,6 +621,7 @@ blocked:
         vr_par_barrier();
         scale_part(x, n, &ninv, &jb->ginv, tid, nt);
     }
+#endif
 }
 
 static void
