@@ -7,7 +7,7 @@
  *   3. stages m = 1, 2, .., BLOCK/2 inside contiguous blocks of BLOCK
  *      elements (they stay in L2 while all these stages run)
  *   4. stages m = BLOCK .. n/2 as full passes, two stages per pass
- * With AVX-512 IFMA (ntt_ifma.h) the butterflies run 8 at a time, two
+ * With AVX-512 IFMA (ntt_ifma.h) the butterflies run 8 at a time, three
  * stages per load and store, on values kept lazily in [0, 4r) and
  * reduced by the last stage; from n = 64 steps 2 and stages m = 1, 2, 4
  * are one pass (vfirst3), and steps 1 and 5 are vectorized too.
@@ -312,6 +312,35 @@ vpass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi,
     }
 }
 
+/* Stages m, 2m and 4m (m >= 8) on octets t in [lo, hi), lo and hi
+ * multiples of 8.  fin: 4m is the last stage. */
+static void
+vpass_stage3(vr_fr *x, size_t m, size_t lo, size_t hi,
+    const struct v52 *tw52, int fin)
+{
+    for (size_t t = lo; t < hi; t += 8) {
+        size_t a = 8 * m * (t / m), j = t % m;
+        struct v52 u[8];
+
+        for (int k = 0; k < 8; k++)
+            v52_load(&u[k], &x[a + j + (size_t)k * m]);
+        for (int k = 0; k < 8; k += 2)
+            v52_butterfly(&u[k], &u[k + 1], &tw52[(m + j) / 8]);
+        for (int k = 0; k < 8; k += 4) {
+            v52_butterfly(&u[k], &u[k + 2], &tw52[(2 * m + j) / 8]);
+            v52_butterfly(&u[k + 1], &u[k + 3], &tw52[(3 * m + j) / 8]);
+        }
+        for (int k = 0; k < 4; k++)
+            v52_butterfly(&u[k], &u[k + 4],
+                &tw52[(4 * m + (size_t)k * m + j) / 8]);
+        for (int k = 0; k < 8; k++) {
+            if (fin)
+                v52_reduce(&u[k]);
+            v52_store(&x[a + j + (size_t)k * m], &u[k]);
+        }
+    }
+}
+
 /*
  * Stages m = 1 .. B/2 on the block x[0..B), fin: B = n.  first3: stages
  * m = 1, 2, 4 are still to do (scalar here; they leave values reduced),
@@ -330,13 +359,18 @@ vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const struct v52 *tw52,
     if (first3)
         for (size_t b = 0; b < B; b += VEC_MIN)
             block_stages(x + b, VEC_MIN, tw);
+    // One or two stages first if their number is not a multiple of 3,
+    // then three per load and store.
     m = VEC_MIN;
-    if (m < B && __builtin_ctzll(B / m) % 2 != 0) {
+    if (__builtin_ctzll(B / m) % 3 == 1) {
         vpass_stage(x, m, 0, B / 2, tw52, fin && 2 * m == B);
         m *= 2;
-    }
-    for (; m < B; m *= 4)
+    } else if (__builtin_ctzll(B / m) % 3 == 2) {
         vpass_stage2(x, m, 0, B / 4, tw52, fin && 4 * m == B);
+        m *= 4;
+    }
+    for (; m < B; m *= 8)
+        vpass_stage3(x, m, 0, B / 8, tw52, fin && 8 * m == B);
 }
 #endif
 
@@ -556,29 +590,39 @@ ntt_kernel(void *arg, int tid, int nt)
     }
     vr_par_barrier();
     // 4. Full passes: one radix-2 stage if their number is odd, then two
-    // stages per pass.  (Vector passes split the range in units of 8.)
+    // stages per pass.  (Vector passes: three per pass after one or two,
+    // each thread's range in units of 8.)
     size_t m = B;
-    if (__builtin_ctzll(n / m) % 2 != 0) {      /* log2(n/m) odd */
 #ifdef VR_NTT_IFMA
+    if (__builtin_ctzll(n / m) % 3 == 1) {
         vr_par_range(&lo, &hi, n / 16, tid, nt);
         vpass_stage(x, m, 8 * lo, 8 * hi, jb->tw52, 2 * m == n);
+        vr_par_barrier();
+        m *= 2;
+    } else if (__builtin_ctzll(n / m) % 3 == 2) {
+        vr_par_range(&lo, &hi, n / 32, tid, nt);
+        vpass_stage2(x, m, 8 * lo, 8 * hi, jb->tw52, 4 * m == n);
+        vr_par_barrier();
+        m *= 4;
+    }
+    for (; m < n; m *= 8) {
+        vr_par_range(&lo, &hi, n / 64, tid, nt);
+        vpass_stage3(x, m, 8 * lo, 8 * hi, jb->tw52, 8 * m == n);
+        vr_par_barrier();
+    }
 #else
+    if (__builtin_ctzll(n / m) % 2 != 0) {      /* log2(n/m) odd */
         vr_par_range(&lo, &hi, n / 2, tid, nt);
         pass_stage(x, m, lo, hi, jb->tw);
-#endif
         vr_par_barrier();
         m *= 2;
     }
     for (; m < n; m *= 4) {
-#ifdef VR_NTT_IFMA
-        vr_par_range(&lo, &hi, n / 32, tid, nt);
-        vpass_stage2(x, m, 8 * lo, 8 * hi, jb->tw52, 4 * m == n);
-#else
         vr_par_range(&lo, &hi, n / 4, tid, nt);
         pass_stage2(x, m, lo, hi, jb->tw);
-#endif
         vr_par_barrier();
     }
+#endif
     if (!jb->inverse)
         return;
     // 5. x[i] <- x[n - i] for 0 < i < n/2 (pairs swap), times n^-1 unless
