@@ -4,7 +4,7 @@
  * compiler targets them: -march=native on such a machine).  This file
  * includes ntt.c with VR_NTT_PORTABLE and its functions renamed ref_*,
  * as check_limb.c does with limb.h, and compares the two on every size
- * 2^0 .. 2^15, all four transforms, 1 to 3 threads, on random inputs and
+ * 2^0 .. 2^18, all four transforms, 1 to 3 threads, on random inputs and
  * on edge inputs that stress the lazy [0, 4r) reduction: all r - 1,
  * alternating 0 and r - 1, a single r - 1, all zero, and shifts g = -1
  * and g = r - 2.  Outputs must be equal limb for limb, so also fully
@@ -178,6 +178,45 @@ START_TEST(test_paths)
 }
 END_TEST
 
+/* Sizes 2^16 .. 2^18, whose full passes after the 2^14 blocks take one,
+ * two and three stages (one pass of three, then one of one), all four
+ * transforms on random inputs with 2 threads, element by element. */
+START_TEST(test_paths_large)
+{
+    static const char *tname[4] = {
+        "forward", "inverse", "coset forward", "coset inverse"
+    };
+    struct vr_rng rng;
+    struct vr_ntt_domain dl, dr;
+    int k = 16 + _i;
+    size_t n = (size_t)1 << k;
+    vr_fr *in = calloc(n, sizeof(vr_fr));
+    vr_fr *x = calloc(n, sizeof(vr_fr));
+    vr_fr *y = calloc(n, sizeof(vr_fr));
+    vr_fr g;
+
+    ck_assert(in != NULL && x != NULL && y != NULL);
+    vr_rng_seed(&rng, vr_test_seed() + 5000 + (uint64_t)_i);
+    ck_assert_int_eq(vr_ntt_domain_init(&dl, k), VR_OK);
+    ck_assert_int_eq(ref_domain_init(&dr, k), VR_OK);
+    random_fr(&g, &rng);
+    if (vr_fr_is_zero(&g))
+        g = vr_fr_one;
+    fill(in, n, F_RANDOM, &rng);
+    for (int t = 0; t < 4; t++) {
+        memcpy(x, in, n * sizeof(vr_fr));
+        memcpy(y, in, n * sizeof(vr_fr));
+        both(&dl, &dr, x, y, k, &g, t, 2);
+        assert_same(x, y, n, tname[t], k, 2, F_RANDOM);
+    }
+    vr_ntt_domain_free(&dl);
+    ref_domain_free(&dr);
+    free(in);
+    free(x);
+    free(y);
+}
+END_TEST
+
 /* A domain larger than the transform, and transforms run twice on one
  * domain: the twiddle tables are read-only and shared by all sizes. */
 START_TEST(test_domain_reuse)
@@ -216,6 +255,7 @@ main(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_paths, 0, vr_test_iters(2));
+    tcase_add_loop_test(tc, test_paths_large, 0, 3);
     tcase_add_test(tc, test_domain_reuse);
     suite_add_tcase(s, tc);
     return vr_test_run(s);
