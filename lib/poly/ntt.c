@@ -691,7 +691,17 @@ run(const struct vr_ntt_domain *d, vr_fr *x, int log2n, int inverse,
     }
     if (log2n < PAR_MIN_LOG2)
         nthreads = 1;
+#ifdef VR_VERIFY
+    // make VERIFY=1: inputs and outputs fully reduced (the lazy [0, 4r)
+    // values of the vector passes must not leak out).
+    for (size_t i = 0; i < jb.n; i++)
+        VR_VERIFY_CHECK(vr_limb_lt(x[i].l, vr_fr_modulus));
+#endif
     vr_par_run(ntt_kernel, &jb, nthreads);
+#ifdef VR_VERIFY
+    for (size_t i = 0; i < jb.n; i++)
+        VR_VERIFY_CHECK(vr_limb_lt(x[i].l, vr_fr_modulus));
+#endif
 }
 
 void
