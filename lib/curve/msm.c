@@ -224,7 +224,8 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_pre, &e, BATCH * fsz);
     place(&L->t_seg, &e, 2 * (size_t)SEG * aff);
 #ifdef VR_FPV
-    place(&L->t_lam, &e, BATCH / 8 * sizeof(vr_fpv));
+    place(&L->t_lam, &e, 2 * (BATCH / 8) * sizeof(vr_fpv) + BATCH * aff);
+                                /* lam, dv, cp */
 #endif
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);

@@ -318,6 +318,20 @@ vr_fpv_load_pairs(vr_fpv *x, vr_fpv *y, const void *const rec[8])
     vr_fpv_from_l64(y, l[0], l[1], l[2], l[3]);
 }
 
+/* x = the first elements of the 8 pairs at rec[i]. */
+static inline void
+vr_fpv_load_firsts(vr_fpv *x, const void *const rec[8])
+{
+    __m512i z[4], l[4];
+
+    for (int i = 0; i < 4; i++)
+        z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(
+            _mm256_loadu_si256(rec[2 * i])),
+            _mm256_loadu_si256(rec[2 * i + 1]), 1);
+    vr_fpv_t84(l, z[0], z[1], z[2], z[3]);
+    vr_fpv_from_l64(x, l[0], l[1], l[2], l[3]);
+}
+
 /* rec[i] = (lane i of x, lane i of y) for i < n (n <= 8). */
 static inline void
 vr_fpv_store_pairs(void *const rec[8], int n, const vr_fpv *x,

@@ -165,6 +165,14 @@ START_TEST(test_chain)
 }
 END_TEST
 
+static void **
+dst_all(void *dst[8], vr_fp out[8][2])
+{
+    for (int i = 0; i < 8; i++)
+        dst[i] = out[i];
+    return dst;
+}
+
 /* Pairs of elements behind pointers, as the MSM loads affine points. */
 START_TEST(test_pairs)
 {
@@ -179,6 +187,10 @@ START_TEST(test_pairs)
         operand(&rec[i][1], &s);
         in[i] = rec[7 - i];
     }
+    vr_fpv_load_firsts(&y, in);
+    vr_fpv_store_pairs(dst_all(dst, out), 8, &y, &y);
+    for (int i = 0; i < 8; i++)
+        ck_fp_eq(&out[i][0], &rec[7 - i][0], "firsts", i);
     vr_fpv_load_pairs(&x, &y, in);
     for (int n = 0; n <= 8; n++) {
         memset(out, 0xa5, sizeof(out));
