@@ -1,6 +1,6 @@
 /*
- * Unit tests for lib/field/fpv.h, the eight-lane AVX-512 IFMA arithmetic
- * of the G1 MSM: every routine against the scalar limb.h code, lane by
+ * Unit tests for lib/field/fpv.h and fp2v.h, the eight-lane AVX-512 IFMA
+ * arithmetic of the MSMs: every routine against the scalar code, lane by
  * lane, on random operands and on the edges (0, 1, p-1, p-2, limbs all
  * ones, 2^k).  The product is a b 2^-260, so 16 times it must equal
  * fp.c's a b 2^-256.  On a machine without IFMA the header is empty and
@@ -12,6 +12,8 @@
 #include "util_test.h"
 #include "vr.h"
 #include "field/fp.h"
+#include "field/fp2.h"
+#include "field/fp2v.h"
 #include "field/fpv.h"
 #include "field/limb.h"
 
@@ -210,6 +212,47 @@ START_TEST(test_pairs)
 }
 END_TEST
 
+/* Fp2 lanes: the product against fp2.c's (times 16 per coefficient). */
+START_TEST(test_fp2)
+{
+    uint64_t s = vr_test_seed() + 8;
+    vr_fp2 a[8], b[8], r[8], w;
+    vr_fp2v va, vb, vr;
+
+    for (long it = 0; it < vr_test_iters(1000); it++) {
+        for (int i = 0; i < 8; i++) {
+            operand(&a[i].c0, &s);
+            operand(&a[i].c1, &s);
+            operand(&b[i].c0, &s);
+            operand(&b[i].c1, &s);
+        }
+        vr_fp2v_load(&va, a);
+        vr_fp2v_load(&vb, b);
+        vr_fp2v_store(r, &va);
+        for (int i = 0; i < 8; i++) {
+            ck_fp_eq(&r[i].c0, &a[i].c0, "fp2 load/store c0", i);
+            ck_fp_eq(&r[i].c1, &a[i].c1, "fp2 load/store c1", i);
+        }
+        vr_fp2v_mul(&vr, &va, &vb);
+        vr_fp2v_store(r, &vr);
+        for (int i = 0; i < 8; i++) {
+            times16(&r[i].c0);
+            times16(&r[i].c1);
+            vr_fp2_mul(&w, &a[i], &b[i]);
+            ck_fp_eq(&r[i].c0, &w.c0, "fp2 mul c0", i);
+            ck_fp_eq(&r[i].c1, &w.c1, "fp2 mul c1", i);
+        }
+        vr_fp2v_sub(&vr, &va, &vb);
+        vr_fp2v_store(r, &vr);
+        for (int i = 0; i < 8; i++) {
+            vr_fp2_sub(&w, &a[i], &b[i]);
+            ck_fp_eq(&r[i].c0, &w.c0, "fp2 sub c0", i);
+            ck_fp_eq(&r[i].c1, &w.c1, "fp2 sub c1", i);
+        }
+    }
+}
+END_TEST
+
 static Suite *
 fpv_suite(void)
 {
@@ -220,6 +263,7 @@ fpv_suite(void)
     tcase_add_test(tc, test_arith);
     tcase_add_test(tc, test_chain);
     tcase_add_test(tc, test_pairs);
+    tcase_add_test(tc, test_fp2);
     suite_add_tcase(s, tc);
     return s;
 }
