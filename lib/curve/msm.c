@@ -144,7 +144,7 @@ struct layout {
     size_t dig_cap;             /* digits (int32) the buffer holds */
     size_t sub;                 /* entries (point, window) per block */
     size_t nbk;                 /* buckets a thread holds */
-    size_t k, bl, neg, idx, dig, ws;    /* offsets */
+    size_t k, bl, neg, idx, dig, ws, conv;      /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
         t_num, t_den, t_pre, t_seg, t_lam;  /* offsets inside a thread area */
@@ -209,6 +209,9 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->idx, &end, n * sizeof(uint32_t));
     place(&L->dig, &end, L->dig_cap * sizeof(int32_t));
     place(&L->ws, &end, (size_t)255 * (size_t)T * jac);
+#ifdef VR_FPV
+    place(&L->conv, &end, n * aff);     /* the bases, y / 4 (msm.inc) */
+#endif
     // One thread's area.
     e = 0;
     place(&L->t_bk, &e, nb * aff);
@@ -247,6 +250,10 @@ struct run {
     const vr_fr *scalars;
     const void *bases;
     int (*base_inf)(const void *bases, size_t i);
+    // Bases as the buckets take them: conv[i] = base_in(bases, i) when
+    // base_in is set (the IFMA flush's curve), else bases themselves.
+    void (*base_in)(void *conv, const void *bases, size_t i);
+    const void *cbases;
     size_t n;
     // The current group.
     const uint32_t *gidx;       /* its point indices */
@@ -272,6 +279,8 @@ prep_kernel(void *arg, int tid, int nt)
             R->bl[i] = 0;
             continue;
         }
+        if (R->base_in != NULL)
+            R->base_in(R->base + R->L.conv, R->bases, i);
         if (greater(k, half_r)) {
             vr_fr t;
             vr_fr_neg(&t, &R->scalars[i]);
@@ -395,7 +404,9 @@ plan_group(struct run *R, int T)
 
 static int
 setup(struct run *R, void *scratch, const void *bases,
-    int (*base_inf)(const void *, size_t), const vr_fr *scalars, size_t n,
+    int (*base_inf)(const void *, size_t),
+    void (*base_in)(void *, const void *, size_t), const vr_fr *scalars,
+    size_t n,
     int nthreads, size_t aff, size_t fsz, size_t jac)
 {
     int rc;
@@ -412,6 +423,8 @@ setup(struct run *R, void *scratch, const void *bases,
     R->scalars = scalars;
     R->bases = bases;
     R->base_inf = base_inf;
+    R->base_in = base_in;
+    R->cbases = base_in != NULL ? (const void *)(R->base + R->L.conv) : bases;
     R->n = n;
     return VR_OK;
 }
@@ -469,7 +482,8 @@ fpi_neg(vr_fp *r, const vr_fp *a)
  * they are the same there (for G2 over Fp2 as well: u is in Fp).  x / 16
  * is what fp.c's limbs of x already stand for, so x passes through
  * unchanged; y / 64 is fp.c's y / 4.  So y is divided by 4 when a base
- * enters the buckets (Y_IN) and multiplied by 4 when a bucket sum leaves
+ * enters the buckets (Y_CONV, once per MSM) and multiplied by 4 when a
+ * bucket sum leaves
  * for the Jacobian sums (Y_OUT), and a square taken on the scalar side
  * for a doubling is divided by 16.
  */
@@ -493,15 +507,13 @@ static const uint64_t kp_[4][4] = {
      0x28f0d12384840918ULL, 0x912ceb58a394e07dULL},
 };
 
-/* y = (neg ? -y : y) / 4 mod p: add the multiple k p (k < 4) that makes
- * y divisible by 4 (y + 3p < 2^256), then shift. */
+/* y = y / 4 mod p: add the multiple k p (k < 4) that makes y divisible
+ * by 4 (y + 3p < 2^256), then shift. */
 static inline void
-fpi_y_in(vr_fp *y, int neg)
+fpi_quarter(vr_fp *y)
 {
     uint64_t t[4];
 
-    if (neg)
-        vr_limb_neg_mod(y->l, y->l, vr_fp_modulus);
     vr_limb_add_raw(t, y->l, kp_[(y->l[0] * VR_FP_N0) & 3]);
     y->l[0] = (t[0] >> 2) | (t[1] << 62);
     y->l[1] = (t[1] >> 2) | (t[2] << 62);
@@ -542,7 +554,7 @@ fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
         r->l[j] = _mm512_permutex2var_epi64(a->l[j], idx, b->l[j]);
 }
 
-#define Y_IN(y, neg) fpi_y_in(y, neg)
+#define Y_CONV(y) fpi_quarter(y)
 #define Y_OUT(y) fpi_y_out(y)
 #define F_SQR_FLUSH(r, a) fpi_sqr_flush(r, a)
 #define T_V vr_fpv
@@ -554,7 +566,6 @@ fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
 #define COST_JAC 18.0
 #define COST_DBL 5.0
 #else
-#define Y_IN(y, neg) do { if (neg) fpi_neg(y, y); } while (0)
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) fpi_sqr(r, a)
 #define COST_FLUSH 40.0         /* a batched addition is ~110 ns here */
@@ -575,7 +586,7 @@ fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
 #undef F_
 #undef J_
 #undef NAME
-#undef Y_IN
+#undef Y_CONV
 #undef Y_OUT
 #undef F_SQR_FLUSH
 #undef T_V
@@ -595,10 +606,10 @@ fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
 #ifdef VR_FPV
 /* The G1 scheme above, coefficient by coefficient. */
 static inline void
-fp2i_y_in(vr_fp2 *y, int neg)
+fp2i_quarter(vr_fp2 *y)
 {
-    fpi_y_in(&y->c0, neg);
-    fpi_y_in(&y->c1, neg);
+    fpi_quarter(&y->c0);
+    fpi_quarter(&y->c1);
 }
 
 static inline void
@@ -661,7 +672,7 @@ fp2v_select(vr_fp2v *r, const vr_fp2v *a, const vr_fp2v *b, __m512i idx)
 }
 
 #define FLUSH_VEC 1
-#define Y_IN(y, neg) fp2i_y_in(y, neg)
+#define Y_CONV(y) fp2i_quarter(y)
 #define Y_OUT(y) fp2i_y_out(y)
 #define F_SQR_FLUSH(r, a) fp2i_sqr_flush(r, a)
 #define T_V vr_fp2v
@@ -670,7 +681,6 @@ fp2v_select(vr_fp2v *r, const vr_fp2v *a, const vr_fp2v *b, __m512i idx)
 #define COST_JAC 20.0
 #define COST_DBL 5.0
 #else
-#define Y_IN(y, neg) do { if (neg) vr_fp2_neg(y, y); } while (0)
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) vr_fp2_sqr(r, a)
 #define COST_FLUSH 12.0         /* over Fp2 a batched addition is ~350 ns */
