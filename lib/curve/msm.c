@@ -562,7 +562,7 @@ fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
 /* In units of one batched addition (about 25 ns here), measured: a
  * flush's inversion and set-up, a Jacobian mixed + full addition, a
  * doubling. */
-#define COST_FLUSH 160.0
+#define COST_FLUSH 80.0
 #define COST_JAC 18.0
 #define COST_DBL 5.0
 #else
