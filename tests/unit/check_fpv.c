@@ -19,20 +19,13 @@
 
 #ifdef VR_FPV
 
-static uint64_t
-next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s ^ (*s >> 29);
-}
-
 /* An element below p: random most of the time, else an edge value. */
 static void
 operand(vr_fp *r, uint64_t *s)
 {
     static const uint64_t one[4] = {1, 0, 0, 0};
     const uint64_t *p = vr_fp_modulus;
-    uint64_t k = next(s) % 12;
+    uint64_t k = vr_test_next(s) % 12;
 
     memset(r->l, 0, sizeof(r->l));
     switch (k) {
@@ -53,13 +46,13 @@ operand(vr_fp *r, uint64_t *s)
         r->l[3] = 0x0fffffffffffffffULL;
         return;
     case 5: {
-        unsigned b = (unsigned)(next(s) % 253);
+        unsigned b = (unsigned)(vr_test_next(s) % 253);
         r->l[b / 64] = (uint64_t)1 << (b % 64);
         return;
     }
     default:
         for (int i = 0; i < 4; i++)
-            r->l[i] = next(s);
+            r->l[i] = vr_test_next(s);
         r->l[3] &= 0x3fffffffffffffffULL;
         while (!vr_limb_lt(r->l, p))
             r->l[3] >>= 1;
