@@ -25,6 +25,7 @@
 #include "vr.h"
 #include "base/par.h"
 #include "curve/msm.h"
+#include "field/fp2v.h"
 #include "field/fpv.h"
 #include "field/limb.h"
 
@@ -143,7 +144,7 @@ struct layout {
     size_t dig_cap;             /* digits (int32) the buffer holds */
     size_t sub;                 /* entries (point, window) per block */
     size_t nbk;                 /* buckets a thread holds */
-    size_t k, bl, neg, idx, dig, ws;    /* offsets */
+    size_t k, bl, neg, idx, dig, ws, conv;      /* offsets */
     size_t thr, thr_stride;     /* per-thread areas */
     size_t t_bk, t_occ, t_cnt, t_start, t_fill, t_act, t_ne, t_buf, t_pr,
         t_num, t_den, t_pre, t_seg, t_lam;  /* offsets inside a thread area */
@@ -208,6 +209,9 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->idx, &end, n * sizeof(uint32_t));
     place(&L->dig, &end, L->dig_cap * sizeof(int32_t));
     place(&L->ws, &end, (size_t)255 * (size_t)T * jac);
+#ifdef VR_FPV
+    place(&L->conv, &end, n * aff);     /* the bases, y / 4 (msm.inc) */
+#endif
     // One thread's area.
     e = 0;
     place(&L->t_bk, &e, nb * aff);
@@ -224,7 +228,9 @@ layout_init(struct layout *L, size_t n, int T, size_t aff, size_t fsz,
     place(&L->t_pre, &e, BATCH * fsz);
     place(&L->t_seg, &e, 2 * (size_t)SEG * aff);
 #ifdef VR_FPV
-    place(&L->t_lam, &e, BATCH / 8 * sizeof(vr_fpv));
+    // lam, dv: BATCH / 8 vectors each, of fsz / 32 Fp coefficients; cp.
+    place(&L->t_lam, &e, 2 * (BATCH / 8) * (fsz / 32) * sizeof(vr_fpv) +
+        BATCH * aff);
 #endif
     L->thr_stride = e;
     place(&L->thr, &end, (size_t)T * e);
@@ -244,6 +250,10 @@ struct run {
     const vr_fr *scalars;
     const void *bases;
     int (*base_inf)(const void *bases, size_t i);
+    // Bases as the buckets take them: conv[i] = base_in(bases, i) when
+    // base_in is set (the IFMA flush's curve), else bases themselves.
+    void (*base_in)(void *conv, const void *bases, size_t i);
+    const void *cbases;
     size_t n;
     // The current group.
     const uint32_t *gidx;       /* its point indices */
@@ -269,6 +279,8 @@ prep_kernel(void *arg, int tid, int nt)
             R->bl[i] = 0;
             continue;
         }
+        if (R->base_in != NULL)
+            R->base_in(R->base + R->L.conv, R->bases, i);
         if (greater(k, half_r)) {
             vr_fr t;
             vr_fr_neg(&t, &R->scalars[i]);
@@ -392,7 +404,9 @@ plan_group(struct run *R, int T)
 
 static int
 setup(struct run *R, void *scratch, const void *bases,
-    int (*base_inf)(const void *, size_t), const vr_fr *scalars, size_t n,
+    int (*base_inf)(const void *, size_t),
+    void (*base_in)(void *, const void *, size_t), const vr_fr *scalars,
+    size_t n,
     int nthreads, size_t aff, size_t fsz, size_t jac)
 {
     int rc;
@@ -409,6 +423,8 @@ setup(struct run *R, void *scratch, const void *bases,
     R->scalars = scalars;
     R->bases = bases;
     R->base_inf = base_inf;
+    R->base_in = base_in;
+    R->cbases = base_in != NULL ? (const void *)(R->base + R->L.conv) : bases;
     R->n = n;
     return VR_OK;
 }
@@ -457,19 +473,21 @@ fpi_neg(vr_fp *r, const vr_fp *a)
 
 #ifdef VR_FPV
 /*
- * The G1 additions run eight at a time on fpv.h's IFMA lanes, whose
+ * The additions run eight at a time on fpv.h's IFMA lanes, whose
  * Montgomery product is a b 2^-260 where fp.c's is a b 2^-256.  Read in
  * that domain, fp.c's limbs of a coordinate v stand for v / 16.  Instead
  * of converting every number, the buckets hold points of the isomorphic
- * curve y^2 = x^3 + 3/u^6 with u = 4, (x, y) -> (x / u^2, y / u^3): the
+ * curve y^2 = x^3 + b/u^6 with u = 4, (x, y) -> (x / u^2, y / u^3): the
  * affine addition and doubling formulas never use the curve constant, so
- * they are the same there.  x / 16 is what fp.c's limbs of x already
- * stand for, so x passes through unchanged; y / 64 is fp.c's y / 4.  So y
- * is divided by 4 when a base enters the buckets (Y_IN) and multiplied
- * by 4 when a bucket sum leaves for the Jacobian sums (Y_OUT), and a
- * square taken on the scalar side for a doubling is divided by 16.
+ * they are the same there (for G2 over Fp2 as well: u is in Fp).  x / 16
+ * is what fp.c's limbs of x already stand for, so x passes through
+ * unchanged; y / 64 is fp.c's y / 4.  So y is divided by 4 when a base
+ * enters the buckets (Y_CONV, once per MSM) and multiplied by 4 when a
+ * bucket sum leaves
+ * for the Jacobian sums (Y_OUT), and a square taken on the scalar side
+ * for a doubling is divided by 16.
  */
-#define FLUSH_FPV 1
+#define FLUSH_VEC 1
 
 /* y = y / 2 mod p. */
 static inline void
@@ -479,7 +497,7 @@ fpi_half(vr_fp *r, const vr_fp *a)
 }
 
 /* k p for k < 4. */
-static const uint64_t g1_kp[4][4] = {
+static const uint64_t kp_[4][4] = {
     {0, 0, 0, 0},
     {0x3c208c16d87cfd47ULL, 0x97816a916871ca8dULL,
      0xb85045b68181585dULL, 0x30644e72e131a029ULL},
@@ -489,16 +507,14 @@ static const uint64_t g1_kp[4][4] = {
      0x28f0d12384840918ULL, 0x912ceb58a394e07dULL},
 };
 
-/* y = (neg ? -y : y) / 4 mod p: add the multiple k p (k < 4) that makes
- * y divisible by 4 (y + 3p < 2^256), then shift. */
+/* y = y / 4 mod p: add the multiple k p (k < 4) that makes y divisible
+ * by 4 (y + 3p < 2^256), then shift. */
 static inline void
-g1_y_in(vr_fp *y, int neg)
+fpi_quarter(vr_fp *y)
 {
     uint64_t t[4];
 
-    if (neg)
-        vr_limb_neg_mod(y->l, y->l, vr_fp_modulus);
-    vr_limb_add_raw(t, y->l, g1_kp[(y->l[0] * VR_FP_N0) & 3]);
+    vr_limb_add_raw(t, y->l, kp_[(y->l[0] * VR_FP_N0) & 3]);
     y->l[0] = (t[0] >> 2) | (t[1] << 62);
     y->l[1] = (t[1] >> 2) | (t[2] << 62);
     y->l[2] = (t[2] >> 2) | (t[3] << 62);
@@ -506,7 +522,7 @@ g1_y_in(vr_fp *y, int neg)
 }
 
 static inline void
-g1_y_out(vr_fp *y)
+fpi_y_out(vr_fp *y)
 {
     fpi_dbl(y, y);
     fpi_dbl(y, y);
@@ -514,24 +530,42 @@ g1_y_out(vr_fp *y)
 
 /* a^2 in the 2^260 domain: fp.c's square, divided by 16. */
 static inline void
-g1_sqr_flush(vr_fp *r, const vr_fp *a)
+fpi_sqr_flush(vr_fp *r, const vr_fp *a)
 {
     fpi_sqr(r, a);
     for (int i = 0; i < 4; i++)
         fpi_half(r, r);
 }
 
-#define Y_IN(y, neg) g1_y_in(y, neg)
-#define Y_OUT(y) g1_y_out(y)
-#define F_SQR_FLUSH(r, a) g1_sqr_flush(r, a)
+/* The lanes' operations for msm.inc (V_), over Fp. */
+#define fpv_mul vr_fpv_mul
+#define fpv_sub vr_fpv_sub
+#define fpv_load vr_fpv_load
+#define fpv_store vr_fpv_store
+#define fpv_load_pts vr_fpv_load_pairs
+#define fpv_load_xs vr_fpv_load_firsts
+#define fpv_store_pts vr_fpv_store_pairs
+
+/* r = lanes idx of (a, b): lane i takes lane idx_i of a (< 8) or of b. */
+static inline void
+fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
+{
+    for (int j = 0; j < 5; j++)
+        r->l[j] = _mm512_permutex2var_epi64(a->l[j], idx, b->l[j]);
+}
+
+#define Y_CONV(y) fpi_quarter(y)
+#define Y_OUT(y) fpi_y_out(y)
+#define F_SQR_FLUSH(r, a) fpi_sqr_flush(r, a)
+#define T_V vr_fpv
+#define V_(op) fpv_##op
 /* In units of one batched addition (about 25 ns here), measured: a
  * flush's inversion and set-up, a Jacobian mixed + full addition, a
  * doubling. */
-#define COST_FLUSH 160.0
+#define COST_FLUSH 80.0
 #define COST_JAC 18.0
 #define COST_DBL 5.0
 #else
-#define Y_IN(y, neg) do { if (neg) fpi_neg(y, y); } while (0)
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) fpi_sqr(r, a)
 #define COST_FLUSH 40.0         /* a batched addition is ~110 ns here */
@@ -552,10 +586,11 @@ g1_sqr_flush(vr_fp *r, const vr_fp *a)
 #undef F_
 #undef J_
 #undef NAME
-#undef FLUSH_FPV
-#undef Y_IN
+#undef Y_CONV
 #undef Y_OUT
 #undef F_SQR_FLUSH
+#undef T_V
+#undef V_
 #undef COST_FLUSH
 #undef COST_JAC
 #undef COST_DBL
@@ -568,12 +603,90 @@ g1_sqr_flush(vr_fp *r, const vr_fp *a)
 #define F_(op) vr_fp2_##op
 #define J_(op) vr_g2_##op
 #define NAME(x) g2_##x
-#define Y_IN(y, neg) do { if (neg) vr_fp2_neg(y, y); } while (0)
+#ifdef VR_FPV
+/* The G1 scheme above, coefficient by coefficient. */
+static inline void
+fp2i_quarter(vr_fp2 *y)
+{
+    fpi_quarter(&y->c0);
+    fpi_quarter(&y->c1);
+}
+
+static inline void
+fp2i_y_out(vr_fp2 *y)
+{
+    fpi_y_out(&y->c0);
+    fpi_y_out(&y->c1);
+}
+
+static inline void
+fp2i_sqr_flush(vr_fp2 *r, const vr_fp2 *a)
+{
+    vr_fp2_sqr(r, a);
+    for (int i = 0; i < 4; i++) {
+        fpi_half(&r->c0, &r->c0);
+        fpi_half(&r->c1, &r->c1);
+    }
+}
+
+#define fp2v_mul vr_fp2v_mul
+#define fp2v_sub vr_fp2v_sub
+#define fp2v_load vr_fp2v_load
+#define fp2v_store vr_fp2v_store
+
+/* Affine G2 points at rec[i]: x = (c0, c1), then y 64 bytes on. */
+static inline void
+fp2v_load_pts(vr_fp2v *x, vr_fp2v *y, const void *const rec[8])
+{
+    const void *ry[8];
+
+    for (int i = 0; i < 8; i++)
+        ry[i] = (const unsigned char *)rec[i] + sizeof(vr_fp2);
+    vr_fpv_load_pairs(&x->c0, &x->c1, rec);
+    vr_fpv_load_pairs(&y->c0, &y->c1, ry);
+}
+
+static inline void
+fp2v_load_xs(vr_fp2v *x, const void *const rec[8])
+{
+    vr_fpv_load_pairs(&x->c0, &x->c1, rec);
+}
+
+static inline void
+fp2v_store_pts(void *const rec[8], int n, const vr_fp2v *x,
+    const vr_fp2v *y)
+{
+    void *ry[8];
+
+    for (int i = 0; i < 8; i++)
+        ry[i] = (unsigned char *)rec[i] + sizeof(vr_fp2);
+    vr_fpv_store_pairs(rec, n, &x->c0, &x->c1);
+    vr_fpv_store_pairs(ry, n, &y->c0, &y->c1);
+}
+
+static inline void
+fp2v_select(vr_fp2v *r, const vr_fp2v *a, const vr_fp2v *b, __m512i idx)
+{
+    fpv_select(&r->c0, &a->c0, &b->c0, idx);
+    fpv_select(&r->c1, &a->c1, &b->c1, idx);
+}
+
+#define FLUSH_VEC 1
+#define Y_CONV(y) fp2i_quarter(y)
+#define Y_OUT(y) fp2i_y_out(y)
+#define F_SQR_FLUSH(r, a) fp2i_sqr_flush(r, a)
+#define T_V vr_fp2v
+#define V_(op) fp2v_##op
+#define COST_FLUSH 60.0         /* a batched addition ~75 ns here */
+#define COST_JAC 20.0
+#define COST_DBL 5.0
+#else
 #define Y_OUT(y) ((void)(y))
 #define F_SQR_FLUSH(r, a) vr_fp2_sqr(r, a)
 #define COST_FLUSH 12.0         /* over Fp2 a batched addition is ~350 ns */
 #define COST_JAC 5.0
 #define COST_DBL 1.5
+#endif
 #include "curve/msm.inc"
 #undef T_AFF
 #undef T_JAC

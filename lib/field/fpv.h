@@ -53,46 +53,49 @@ vr_fpv_bc(uint64_t x)
     return _mm512_set1_epi64((long long)x);
 }
 
+/* p's limb i, in every lane. */
+static inline __m512i
+vr_fpv_p(int i)
+{
+    static const uint64_t p[5] = {
+        VR_FPV_P0, VR_FPV_P1, VR_FPV_P2, VR_FPV_P3, VR_FPV_P4
+    };
+
+    return vr_fpv_bc(p[i]);
+}
+
 /*
- * t (limbs of up to 63 bits, value < 2p) -> t mod p, fully reduced with
- * 52-bit limbs: propagate the carries, subtract p with a borrow chain and
- * keep t in the lanes where that went negative.
+ * Carry limbs 0..3 into their successors (arithmetic shifts, so a limb
+ * may be negative), leaving them in [0, 2^52); limb 4 keeps the sign.
  */
 static inline void
-vr_fpv_norm_reduce(vr_fpv *r, __m512i t0, __m512i t1, __m512i t2,
-    __m512i t3, __m512i t4)
+vr_fpv_carry(__m512i t[5])
 {
     const __m512i m = vr_fpv_bc(VR_FPV_M52);
-    __m512i s0, s1, s2, s3, s4;
+
+    for (int i = 0; i < 4; i++) {
+        t[i + 1] = _mm512_add_epi64(t[i + 1], _mm512_srai_epi64(t[i], 52));
+        t[i] = _mm512_and_si512(t[i], m);
+    }
+}
+
+/*
+ * r = t mod p for t < 2p with limbs of up to 62 bits: carry, subtract p
+ * with a borrow chain, and keep t in the lanes where that went negative.
+ */
+static inline void
+vr_fpv_reduce(vr_fpv *r, __m512i t[5])
+{
+    __m512i s[5];
     __mmask8 neg;
 
-    t1 = _mm512_add_epi64(t1, _mm512_srli_epi64(t0, 52));
-    t0 = _mm512_and_si512(t0, m);
-    t2 = _mm512_add_epi64(t2, _mm512_srli_epi64(t1, 52));
-    t1 = _mm512_and_si512(t1, m);
-    t3 = _mm512_add_epi64(t3, _mm512_srli_epi64(t2, 52));
-    t2 = _mm512_and_si512(t2, m);
-    t4 = _mm512_add_epi64(t4, _mm512_srli_epi64(t3, 52));
-    t3 = _mm512_and_si512(t3, m);
-    s0 = _mm512_sub_epi64(t0, vr_fpv_bc(VR_FPV_P0));
-    s1 = _mm512_sub_epi64(t1, vr_fpv_bc(VR_FPV_P1));
-    s2 = _mm512_sub_epi64(t2, vr_fpv_bc(VR_FPV_P2));
-    s3 = _mm512_sub_epi64(t3, vr_fpv_bc(VR_FPV_P3));
-    s4 = _mm512_sub_epi64(t4, vr_fpv_bc(VR_FPV_P4));
-    s1 = _mm512_add_epi64(s1, _mm512_srai_epi64(s0, 52));
-    s0 = _mm512_and_si512(s0, m);
-    s2 = _mm512_add_epi64(s2, _mm512_srai_epi64(s1, 52));
-    s1 = _mm512_and_si512(s1, m);
-    s3 = _mm512_add_epi64(s3, _mm512_srai_epi64(s2, 52));
-    s2 = _mm512_and_si512(s2, m);
-    s4 = _mm512_add_epi64(s4, _mm512_srai_epi64(s3, 52));
-    s3 = _mm512_and_si512(s3, m);
-    neg = _mm512_movepi64_mask(s4);
-    r->l[0] = _mm512_mask_blend_epi64(neg, s0, t0);
-    r->l[1] = _mm512_mask_blend_epi64(neg, s1, t1);
-    r->l[2] = _mm512_mask_blend_epi64(neg, s2, t2);
-    r->l[3] = _mm512_mask_blend_epi64(neg, s3, t3);
-    r->l[4] = _mm512_mask_blend_epi64(neg, s4, t4);
+    vr_fpv_carry(t);
+    for (int i = 0; i < 5; i++)
+        s[i] = _mm512_sub_epi64(t[i], vr_fpv_p(i));
+    vr_fpv_carry(s);
+    neg = _mm512_movepi64_mask(s[4]);
+    for (int i = 0; i < 5; i++)
+        r->l[i] = _mm512_mask_blend_epi64(neg, s[i], t[i]);
 }
 
 /*
@@ -146,59 +149,41 @@ vr_fpv_mul(vr_fpv *r, const vr_fpv *a, const vr_fpv *b)
         t3 = t4;
         t4 = t5;
     }
-    vr_fpv_norm_reduce(r, t0, t1, t2, t3, t4);
+    __m512i t[5] = {t0, t1, t2, t3, t4};
+    vr_fpv_reduce(r, t);
 }
 
 /* r = a + b mod p. */
 static inline void
 vr_fpv_add(vr_fpv *r, const vr_fpv *a, const vr_fpv *b)
 {
-    vr_fpv_norm_reduce(r, _mm512_add_epi64(a->l[0], b->l[0]),
-        _mm512_add_epi64(a->l[1], b->l[1]),
-        _mm512_add_epi64(a->l[2], b->l[2]),
-        _mm512_add_epi64(a->l[3], b->l[3]),
-        _mm512_add_epi64(a->l[4], b->l[4]));
+    __m512i t[5];
+
+    for (int i = 0; i < 5; i++)
+        t[i] = _mm512_add_epi64(a->l[i], b->l[i]);
+    vr_fpv_reduce(r, t);
 }
 
 /*
- * r = a - b mod p: limb differences with signed (arithmetic) carries,
- * then p added back in the lanes where the difference went negative.
+ * r = a - b mod p: limb differences with signed carries, then p added
+ * back in the lanes where the difference went negative (those need one
+ * more carry pass).
  */
 static inline void
 vr_fpv_sub(vr_fpv *r, const vr_fpv *a, const vr_fpv *b)
 {
-    const __m512i m = vr_fpv_bc(VR_FPV_M52);
-    __m512i d0 = _mm512_sub_epi64(a->l[0], b->l[0]),
-        d1 = _mm512_sub_epi64(a->l[1], b->l[1]),
-        d2 = _mm512_sub_epi64(a->l[2], b->l[2]),
-        d3 = _mm512_sub_epi64(a->l[3], b->l[3]),
-        d4 = _mm512_sub_epi64(a->l[4], b->l[4]);
+    __m512i d[5];
     __mmask8 neg;
 
-    d1 = _mm512_add_epi64(d1, _mm512_srai_epi64(d0, 52));
-    d0 = _mm512_and_si512(d0, m);
-    d2 = _mm512_add_epi64(d2, _mm512_srai_epi64(d1, 52));
-    d1 = _mm512_and_si512(d1, m);
-    d3 = _mm512_add_epi64(d3, _mm512_srai_epi64(d2, 52));
-    d2 = _mm512_and_si512(d2, m);
-    d4 = _mm512_add_epi64(d4, _mm512_srai_epi64(d3, 52));
-    d3 = _mm512_and_si512(d3, m);
-    neg = _mm512_movepi64_mask(d4);
-    d0 = _mm512_mask_add_epi64(d0, neg, d0, vr_fpv_bc(VR_FPV_P0));
-    d1 = _mm512_mask_add_epi64(d1, neg, d1, vr_fpv_bc(VR_FPV_P1));
-    d2 = _mm512_mask_add_epi64(d2, neg, d2, vr_fpv_bc(VR_FPV_P2));
-    d3 = _mm512_mask_add_epi64(d3, neg, d3, vr_fpv_bc(VR_FPV_P3));
-    d4 = _mm512_mask_add_epi64(d4, neg, d4, vr_fpv_bc(VR_FPV_P4));
-    // Lanes that did not borrow are already normalised; the others are
-    // now in [0, p) with limbs in (-2^52, 2^53): carry once more.
-    d1 = _mm512_add_epi64(d1, _mm512_srai_epi64(d0, 52));
-    r->l[0] = _mm512_and_si512(d0, m);
-    d2 = _mm512_add_epi64(d2, _mm512_srai_epi64(d1, 52));
-    r->l[1] = _mm512_and_si512(d1, m);
-    d3 = _mm512_add_epi64(d3, _mm512_srai_epi64(d2, 52));
-    r->l[2] = _mm512_and_si512(d2, m);
-    r->l[3] = _mm512_and_si512(d3, m);
-    r->l[4] = _mm512_add_epi64(d4, _mm512_srai_epi64(d3, 52));
+    for (int i = 0; i < 5; i++)
+        d[i] = _mm512_sub_epi64(a->l[i], b->l[i]);
+    vr_fpv_carry(d);
+    neg = _mm512_movepi64_mask(d[4]);
+    for (int i = 0; i < 5; i++)
+        d[i] = _mm512_mask_add_epi64(d[i], neg, d[i], vr_fpv_p(i));
+    vr_fpv_carry(d);
+    for (int i = 0; i < 5; i++)
+        r->l[i] = d[i];
 }
 
 /* Four registers of 64-bit limbs (limb j of the 8 lanes) <-> radix 2^52. */
@@ -316,6 +301,20 @@ vr_fpv_load_pairs(vr_fpv *x, vr_fpv *y, const void *const rec[8])
     vr_fpv_from_l64(x, l[0], l[1], l[2], l[3]);
     vr_fpv_t84(l, yz[0], yz[1], yz[2], yz[3]);
     vr_fpv_from_l64(y, l[0], l[1], l[2], l[3]);
+}
+
+/* x = the first elements of the 8 pairs at rec[i]. */
+static inline void
+vr_fpv_load_firsts(vr_fpv *x, const void *const rec[8])
+{
+    __m512i z[4], l[4];
+
+    for (int i = 0; i < 4; i++)
+        z[i] = _mm512_inserti64x4(_mm512_castsi256_si512(
+            _mm256_loadu_si256(rec[2 * i])),
+            _mm256_loadu_si256(rec[2 * i + 1]), 1);
+    vr_fpv_t84(l, z[0], z[1], z[2], z[3]);
+    vr_fpv_from_l64(x, l[0], l[1], l[2], l[3]);
 }
 
 /* rec[i] = (lane i of x, lane i of y) for i < n (n <= 8). */

@@ -27,13 +27,6 @@
 #define FP_N0 0x87d20782e4866389ULL
 #define FR_N0 0xc2e1f593efffffffULL
 
-static uint64_t
-next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s ^ (*s >> 29);
-}
-
 /* Operand below m: random, or one of 0, 1, m-1, m-2, 2^k, all-ones-ish. */
 static void
 operand(uint64_t r[4], uint64_t *s, const uint64_t m[4], long i)
@@ -51,7 +44,7 @@ operand(uint64_t r[4], uint64_t *s, const uint64_t m[4], long i)
         return;
     default:
         for (int k = 0; k < 4; k++)
-            r[k] = next(s);
+            r[k] = vr_test_next(s);
         r[3] &= 0x3fffffffffffffffULL;
         while (!vr_limb_lt(r, m))
             r[3] >>= 1;

@@ -16,13 +16,6 @@
 #include "field/limb.h"
 #include "field/modinv.h"
 
-static uint64_t
-next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s ^ (*s >> 29);
-}
-
 /* A nonzero operand below m. */
 static void
 operand(uint64_t a[4], uint64_t *s, const uint64_t m[4], long i)
@@ -33,32 +26,32 @@ operand(uint64_t a[4], uint64_t *s, const uint64_t m[4], long i)
     memset(a, 0, 4 * sizeof(uint64_t));
     switch (i % 10) {
     case 0:
-        a[0] = 1 + next(s) % 3;         /* 1, 2, 3 */
+        a[0] = 1 + vr_test_next(s) % 3;         /* 1, 2, 3 */
         return;
     case 1:
         vr_limb_sub_raw(a, m, one);
-        if (next(s) & 1)
+        if (vr_test_next(s) & 1)
             vr_limb_sub_raw(a, a, one);
         return;
     case 2:
-        b = (unsigned)(next(s) % 254);
+        b = (unsigned)(vr_test_next(s) % 254);
         a[b / 64] = (uint64_t)1 << (b % 64);
         return;
     case 3:                     /* 2^k - 1 */
-        b = 1 + (unsigned)(next(s) % 253);
+        b = 1 + (unsigned)(vr_test_next(s) % 253);
         for (unsigned j = 0; j < b; j++)
             a[j / 64] |= (uint64_t)1 << (j % 64);
         return;
     case 4:                     /* a long run of low zeros */
-        a[3] = next(s) & 0x0fffffffffffffffULL;
+        a[3] = vr_test_next(s) & 0x0fffffffffffffffULL;
         a[3] |= 1;
         return;
     case 5:
-        a[0] = next(s);
+        a[0] = vr_test_next(s);
         break;
     default:
         for (int j = 0; j < 4; j++)
-            a[j] = next(s);
+            a[j] = vr_test_next(s);
         a[3] &= 0x3fffffffffffffffULL;
         break;
     }

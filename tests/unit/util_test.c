@@ -43,3 +43,10 @@ vr_test_run(Suite *s)
     srunner_free(sr);
     return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
+
+uint64_t
+vr_test_next(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s ^ (*s >> 29);
+}

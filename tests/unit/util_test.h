@@ -7,6 +7,9 @@
 
 /* VR_TEST_SEED (printed once) or a fixed default. */
 uint64_t vr_test_seed(void);
+/* A 64-bit LCG step with an xor-shift output: cheap operands for the
+ * arithmetic tests, reproducible from the seed in *s. */
+uint64_t vr_test_next(uint64_t *s);
 /* VR_TEST_ITERS or def. */
 long vr_test_iters(long def);
 /* Path of a file under ../shared (VR_SHARED overrides), static buffer. */
