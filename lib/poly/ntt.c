@@ -168,6 +168,127 @@ scale_powers(vr_fr *x, size_t lo, size_t hi, const vr_fr *s, const vr_fr *g)
 }
 
 /*
+ * Lazy scalar butterflies (Harvey 2014, as the vector ones of
+ * ntt_ifma.h) where the build has the mulx/adx product of limb.h but not
+ * IFMA: values stay in [0, 4r) < 2^256 between stages, the product skips
+ * its final subtraction, and one pass after the last stage reduces
+ * (lazy_normalize).  VR_NTT_PORTABLE keeps the reduced butterflies below
+ * (the reference of tests/unit/check_ntt_paths.c).
+ */
+#if !defined(VR_NTT_IFMA) && defined(VR_LIMB_ASM) && \
+    !defined(VR_NTT_PORTABLE)
+#define VR_NTT_LAZY 1
+
+/* 2r */
+static const uint64_t r2_[4] = {
+    0x87c3eb27e0000002ULL, 0x5067d090f372e122ULL,
+    0x70a08b6d0302b0baULL, 0x60c89ce5c2634053ULL
+};
+
+/*
+ * r = w y 2^-256 mod r, in [0, 2r): limb.h's mulx/adcx/adox CIOS
+ * product without its final subtraction.  w < r is the operand read
+ * whole, y < 2^256 the one read a word per step, so each step's window
+ * stays below w + r < 2r (see limb.h), and the result below w y / 2^256
+ * + r < 2r.
+ */
+#define NTT_ADX_ROUND(OFF)                                                \
+    "movq " #OFF "(%[b]), %%rdx\n\t"                                    \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "mulxq 0(%[a]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[hi], %[t1]\n\t"                                            \
+    "mulxq 8(%[a]), %%rax, %[hi]\n\t"                                   \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[hi], %[t2]\n\t"                                            \
+    "mulxq 16(%[a]), %%rax, %[hi]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "adcxq %[hi], %[t3]\n\t"                                            \
+    "mulxq 24(%[a]), %%rax, %[A]\n\t"                                   \
+    "adoxq %%rax, %[t3]\n\t"                                            \
+    "movl $0, %%eax\n\t"                                                \
+    "adcxq %%rax, %[A]\n\t"                                             \
+    "adoxq %%rax, %[A]\n\t"                                             \
+    "movq %[n0], %%rdx\n\t"                                             \
+    "imulq %[t0], %%rdx\n\t"                                            \
+    "xorl %%eax, %%eax\n\t"                                             \
+    "mulxq 0(%[m]), %%rax, %[hi]\n\t"                                   \
+    "adcxq %[t0], %%rax\n\t"                                            \
+    "movq %[hi], %[t0]\n\t"                                             \
+    "adcxq %[t1], %[t0]\n\t"                                            \
+    "mulxq 8(%[m]), %%rax, %[t1]\n\t"                                   \
+    "adoxq %%rax, %[t0]\n\t"                                            \
+    "adcxq %[t2], %[t1]\n\t"                                            \
+    "mulxq 16(%[m]), %%rax, %[t2]\n\t"                                  \
+    "adoxq %%rax, %[t1]\n\t"                                            \
+    "adcxq %[t3], %[t2]\n\t"                                            \
+    "mulxq 24(%[m]), %%rax, %[t3]\n\t"                                  \
+    "adoxq %%rax, %[t2]\n\t"                                            \
+    "movl $0, %%eax\n\t"                                                \
+    "adcxq %%rax, %[t3]\n\t"                                            \
+    "adoxq %[A], %[t3]\n\t"
+
+static inline void
+lazy_mul(uint64_t r[4], const uint64_t w[4], const uint64_t y[4])
+{
+    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, A;
+
+    __asm__ (
+        NTT_ADX_ROUND(0) NTT_ADX_ROUND(8) NTT_ADX_ROUND(16) NTT_ADX_ROUND(24)
+        : [t0] "+&r" (t0), [t1] "+&r" (t1), [t2] "+&r" (t2),
+          [t3] "+&r" (t3), [hi] "=&r" (hi), [A] "=&r" (A)
+        : [a] "r" (w), [b] "r" (y), [m] "r" (vr_fr_modulus),
+          [n0] "r" (VR_FR_N0), "m" (*(const uint64_t (*)[4])w),
+          "m" (*(const uint64_t (*)[4])y)
+        : "rax", "rdx", "cc");
+    r[0] = t0;
+    r[1] = t1;
+    r[2] = t2;
+    r[3] = t3;
+}
+#undef NTT_ADX_ROUND
+
+/*
+ * a, b in [0, 4r) -> [0, 4r):
+ *   a <- a mod 2r;  v = w b in [0, 2r);  b' = a - v + 2r;  a' = a + v.
+ * The raw 256-bit sums cannot wrap: every true value is below 4r.
+ */
+static inline void
+butterfly(vr_fr *a, vr_fr *b, const vr_fr *w)
+{
+    uint64_t v[4];
+
+    vr_limb_reduce_once(a->l, a->l, r2_);
+    lazy_mul(v, w->l, b->l);
+    vr_limb_sub_raw(b->l, a->l, v);
+    vr_limb_add_raw(b->l, b->l, r2_);
+    vr_limb_add_raw(a->l, a->l, v);
+}
+
+/* The butterfly with w = 1: v = b mod 2r. */
+static inline void
+butterfly1(vr_fr *a, vr_fr *b)
+{
+    uint64_t v[4];
+
+    vr_limb_reduce_once(a->l, a->l, r2_);
+    vr_limb_reduce_once(v, b->l, r2_);
+    vr_limb_sub_raw(b->l, a->l, v);
+    vr_limb_add_raw(b->l, b->l, r2_);
+    vr_limb_add_raw(a->l, a->l, v);
+}
+
+/* [0, 4r) -> [0, r) for x[lo..hi). */
+static void
+lazy_normalize(vr_fr *x, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++) {
+        vr_limb_reduce_once(x[i].l, x[i].l, r2_);
+        vr_limb_reduce_once(x[i].l, x[i].l, vr_fr_modulus);
+    }
+}
+#else
+/*
  * The butterfly calls the limb.h routines inline (vr_fr_mul and friends
  * without the calls, as fr.h offers for hot loops): the transform is
  * bound by these three operations.
@@ -191,6 +312,7 @@ butterfly1(vr_fr *a, vr_fr *b)
     vr_limb_sub_mod(b->l, a->l, v.l, vr_fr_modulus);
     vr_limb_add_mod(a->l, a->l, v.l, vr_fr_modulus);
 }
+#endif
 
 /* Stages m = 1 .. B/2 on the block x[0..B). */
 static void
@@ -622,6 +744,12 @@ ntt_kernel(void *arg, int tid, int nt)
         pass_stage2(x, m, lo, hi, jb->tw);
         vr_par_barrier();
     }
+#endif
+#ifdef VR_NTT_LAZY
+    vr_par_range(&lo, &hi, n, tid, nt);
+    lazy_normalize(x, lo, hi);
+    if (jb->inverse)
+        vr_par_barrier();
 #endif
     if (!jb->inverse)
         return;
