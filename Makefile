@@ -81,7 +81,7 @@ demo: deps all
 
 bench: all $(BENCHES)
 	@sh mk/deps.sh bench
-	@$(MAKE) --no-print-directory bench/bench_ffiasm
+	-@$(MAKE) --no-print-directory bench/bench_ffiasm
 	@sh bench/run.sh
 
 # rapidsnark's engine (npm ffiasm, C++ and nasm) beside libvr in bench/zk.sh;
