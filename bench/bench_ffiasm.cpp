@@ -10,7 +10,10 @@
  * (c/curve.cpp, xyzz coordinates), ParallelMultiexp (c/multiexp.cpp, the
  * MSM rapidsnark's Groth16 prover calls, OpenMP) and FFT (c/fft.cpp).
  * bench/build_ffiasm.sh builds this file against it; ffiasm's code is
- * not part of this repository.
+ * not part of this repository.  This is the engine of the original
+ * rapidsnark (iden3/rapidsnark-old, whose Groth16 prover calls
+ * multiMulByScalar and FFT exactly so); rapidsnark 0.0.4 and later call
+ * a newer MSM (multiMulByScalarMSM) that the npm package does not have.
  *
  * Same interface and inputs as bench/bench_zk.c: for each op prints
  * "op<TAB>seconds" (median of reps runs); the inputs are drawn from the
