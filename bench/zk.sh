@@ -103,7 +103,7 @@ done
 # rapidsnark column: ffiasm 0.1.5 (npm), the Fq/Fr assembly, curve, MSM
 # (ParallelMultiexp, OpenMP) and FFT of the original rapidsnark
 # (iden3/rapidsnark-old); rapidsnark 0.0.4 on calls a newer MSM
-# (multiMulByScalarMSM) that no package ships.  Same inputs as libvr.
+# (multiMulByScalarMSM), not in this package.  Same inputs as libvr.
 # Its G1 add is xyzz + xyzz, its inversion GMP's mpz_invert, and its MSM
 # gets every scalar as 32 bytes, as rapidsnark's prover passes the
 # witness.  rs/C above 1x: libvr is faster.  Its OpenMP barriers make its
