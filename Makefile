@@ -81,7 +81,13 @@ demo: deps all
 
 bench: all $(BENCHES)
 	@sh mk/deps.sh bench
+	-@$(MAKE) --no-print-directory bench/bench_ffiasm
 	@sh bench/run.sh
+
+# rapidsnark's engine (npm ffiasm, C++ and nasm) beside libvr in bench/zk.sh;
+# bench/build_ffiasm.sh skips it when ffiasm, nasm or g++ is missing.
+bench/bench_ffiasm: bench/bench_ffiasm.cpp bench/build_ffiasm.sh lib/libvr.a
+	@sh bench/build_ffiasm.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
@@ -99,6 +105,7 @@ uninstall:
 
 clean:
 	rm -f lib/libvr.a $(LIB_OBJ) $(TOOLS) $(UNITS) $(BENCHES) $(TESTLIB) $(DEPFILES)
+	rm -f bench/bench_ffiasm
 	rm -rf tests/out
 
 -include $(DEPFILES)

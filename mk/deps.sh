@@ -2,13 +2,14 @@
 # Install what the build, tests and demo need, only when it is missing:
 # Debian packages with apt-get, npm packages (interop tests) under
 # tests/node_modules.  `mk/deps.sh bench` adds what the benchmarks compare
-# against (PyTorch from Debian, snarkjs & co. from npm under bench/).
+# against (PyTorch from Debian, snarkjs & co. from npm under bench/; nasm
+# and g++ build ffiasm, rapidsnark's engine, for bench/bench_ffiasm).
 set -e
 cd "$(dirname "$0")/.."
 pkgs="gcc make pkg-config libmsgpack-dev libcsv-dev libopenblas-dev check
 libsubunit-dev libzip-dev libcurl4-openssl-dev libgmp-dev gnuplot-nox
 mandoc groff-base zip unzip python3 nodejs npm time"
-[ "${1:-}" = bench ] && pkgs="$pkgs python3-torch python3-numpy time"
+[ "${1:-}" = bench ] && pkgs="$pkgs python3-torch python3-numpy time nasm g++"
 missing=
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
