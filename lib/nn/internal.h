@@ -28,12 +28,15 @@
     "vect-cost-model=dynamic", "no-math-errno")))
 #else
 #define VR_VECTORIZE
-struct vr_dataset;
-/* The samples of a split that carry a label: *idx (owned by the caller)
- * and *n.  VR_ENOMEM. */
-int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
-    size_t *n);
+#endif
 
+/*
+ * Without AVX-512 GCC notes that passing these 64-byte vectors by value
+ * would change the ABI (-Wpsabi).  Every function that does is static
+ * inline in this header, so no call crosses a translation unit.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
 typedef float vr_v16f __attribute__((vector_size(64), aligned(4)));
@@ -73,12 +76,6 @@ vr_v16_sqrt(vr_v16f x)
 #else
     for (int i = 0; i < VR_VW; i++)
         x[i] = sqrtf(x[i]);
-struct vr_dataset;
-/* The samples of a split that carry a label: *idx (owned by the caller)
- * and *n.  VR_ENOMEM. */
-int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
-    size_t *n);
-
 #endif
     return x;
 }
