@@ -18,6 +18,7 @@
  *   per thread:    buckets, sort counters, a sorted block of points and
  *                  the batch of pending additions
  */
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -261,6 +262,11 @@ struct run {
     int bits, c, W, P;
     int nw;                     /* windows a task takes (then P = 1) */
     atomic_int next_task;
+    // Recoding in nrc chunks that threads claim (next_rc) and count off
+    // (rc_done): a thread that starts late finds the work shared out
+    // instead of holding the others at a barrier.
+    int nrc;
+    atomic_int next_rc, rc_done;
 };
 
 static void
@@ -311,6 +317,23 @@ recode(struct run *R, size_t lo, size_t hi)
         }
         VR_ASSERT(carry == 0);
     }
+}
+
+/* Recode the current group's digits, chunks claimed by whichever thread
+ * asks, and return once every chunk is done. */
+static void
+recode_shared(struct run *R)
+{
+    size_t csz = (R->m + (size_t)R->nrc - 1) / (size_t)R->nrc;
+    int t;
+
+    while ((t = atomic_fetch_add(&R->next_rc, 1)) < R->nrc) {
+        size_t lo = (size_t)t * csz;
+        recode(R, lo, R->m - lo < csz ? R->m : lo + csz);
+        atomic_fetch_add(&R->rc_done, 1);
+    }
+    while (atomic_load(&R->rc_done) < R->nrc)
+        sched_yield();  /* only chunks being recoded are left */
 }
 
 /*
@@ -385,12 +408,14 @@ plan_group(struct run *R, int T)
     R->c = c;
     R->W = windows(R->bits, c);
     // Small windows: a task takes several, so that a flush serves them
-    // all; as many as the bucket space holds, in about T k equal tasks.
+    // all; as many as the bucket space holds, in about T k equal tasks
+    // (k >= 2 with threads, so that one that starts late still gets a
+    // share).
     size_t cap = R->L.nbk >> (c - 1);
     if (cap > R->L.sub)
         cap = R->L.sub;
     R->nw = 1;
-    for (int k = 1; cap >= 2; k++) {
+    for (int k = T > 1 ? 2 : 1; cap >= 2; k++) {
         int nw = (R->W + T * k - 1) / (T * k);
         if ((size_t)nw <= cap) {
             R->nw = nw;
