@@ -265,7 +265,8 @@ struct run {
     // Recoding in nrc chunks that threads claim (next_rc) and count off
     // (rc_done): a thread that starts late finds the work shared out
     // instead of holding the others at a barrier.
-    int nrc;
+    int nrc;                    /* chunks of rcsz points, the last shorter */
+    size_t rcsz;
     atomic_int next_rc, rc_done;
 };
 
@@ -324,7 +325,7 @@ recode(struct run *R, size_t lo, size_t hi)
 static void
 recode_shared(struct run *R)
 {
-    size_t csz = (R->m + (size_t)R->nrc - 1) / (size_t)R->nrc;
+    size_t csz = R->rcsz;
     int t;
 
     while ((t = atomic_fetch_add(&R->next_rc, 1)) < R->nrc) {
