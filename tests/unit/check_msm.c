@@ -268,8 +268,12 @@ START_TEST(test_reference_agree)
     g1_naive(&r1, b, s, n);
     g1_by_dlog(&r2, k, s, n);
     ck_assert(vr_g1_eq(&r1, &r2));
-    // ... and a wrong scalar is detected by both.
-    vr_fr_add(&s[3], &s[3], &vr_fr_one);
+    // ... and a wrong scalar is detected by both (on a base not at
+    // infinity, where it would change nothing).
+    size_t j = 3;
+    while (vr_fr_is_zero(&k[j]))
+        j++;
+    vr_fr_add(&s[j], &s[j], &vr_fr_one);
     g1_naive(&r1, b, s, n);
     ck_assert(!vr_g1_eq(&r1, &r2));
 }
