@@ -58,7 +58,7 @@ vr_fp2_dbl(vr_fp2 *r, const vr_fp2 *a)
 /*
  * One step: t += x bx[i] (low halves on the OF chain, high halves on the
  * CF chain, top word into A), t += y by[i] (likewise, into A), then
- * limb.h's VR_ADX_ROUND reduction: q = t0 n0, t = (t + q p) / 2^64.
+ * limb.h's VR_ADX_REDUCE: q = t0 n0, t = (t + q p) / 2^64.
  */
 #define DUAL_STEP(OFF)                                                    \
     "movq 64+" #OFF "(%[s]), %%rdx\n\t"                                 \
@@ -93,24 +93,7 @@ vr_fp2_dbl(vr_fp2 *r, const vr_fp2 *a)
     "adcxq %[hi], %[A]\n\t"                                             \
     "movl $0, %%eax\n\t"                                                \
     "adoxq %%rax, %[A]\n\t"                                             \
-    "movq %[n0], %%rdx\n\t"                                             \
-    "imulq %[t0], %%rdx\n\t"                                            \
-    "xorl %%eax, %%eax\n\t"                                             \
-    "mulxq 0(%[m]), %%rax, %[hi]\n\t"                                   \
-    "adcxq %[t0], %%rax\n\t"                                            \
-    "movq %[hi], %[t0]\n\t"                                             \
-    "adcxq %[t1], %[t0]\n\t"                                            \
-    "mulxq 8(%[m]), %%rax, %[t1]\n\t"                                   \
-    "adoxq %%rax, %[t0]\n\t"                                            \
-    "adcxq %[t2], %[t1]\n\t"                                            \
-    "mulxq 16(%[m]), %%rax, %[t2]\n\t"                                  \
-    "adoxq %%rax, %[t1]\n\t"                                            \
-    "adcxq %[t3], %[t2]\n\t"                                            \
-    "mulxq 24(%[m]), %%rax, %[t3]\n\t"                                  \
-    "adoxq %%rax, %[t2]\n\t"                                            \
-    "movl $0, %%eax\n\t"                                                \
-    "adcxq %%rax, %[t3]\n\t"                                            \
-    "adoxq %[A], %[t3]\n\t"
+    VR_ADX_REDUCE
 
 static inline void
 dual_mont(uint64_t r[4], const uint64_t s[16])

@@ -294,7 +294,14 @@ vr_limb_mont_mul_c(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
  *                t3 = hi_3 + A + carries.
  * The C version above is the reference (tests/unit/check_limb.c).
  */
-#define VR_ADX_ROUND(OFF)                                                 \
+/*
+ * The two halves of a step, as asm text for the operands [t0]..[t3]
+ * (the window), [hi], [A] (scratch, A the fifth word), [a], [b], [m],
+ * [n0]; ntt.c and fp2.c build their own products from them.
+ *   VR_ADX_MUL(OFF): t += a b[OFF/8], A = the carry-out word;
+ *   VR_ADX_REDUCE:   q = t0 n0, t = (t + q m + A 2^256) / 2^64.
+ */
+#define VR_ADX_MUL(OFF)                                                   \
     "movq " #OFF "(%[b]), %%rdx\n\t"                                    \
     "xorl %%eax, %%eax\n\t"                                             \
     "mulxq 0(%[a]), %%rax, %[hi]\n\t"                                   \
@@ -310,7 +317,8 @@ vr_limb_mont_mul_c(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
     "adoxq %%rax, %[t3]\n\t"                                            \
     "movl $0, %%eax\n\t"                                                \
     "adcxq %%rax, %[A]\n\t"                                             \
-    "adoxq %%rax, %[A]\n\t"                                             \
+    "adoxq %%rax, %[A]\n\t"
+#define VR_ADX_REDUCE                                                     \
     "movq %[n0], %%rdx\n\t"                                             \
     "imulq %[t0], %%rdx\n\t"                                            \
     "xorl %%eax, %%eax\n\t"                                             \
@@ -329,10 +337,17 @@ vr_limb_mont_mul_c(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
     "movl $0, %%eax\n\t"                                                \
     "adcxq %%rax, %[t3]\n\t"                                            \
     "adoxq %[A], %[t3]\n\t"
+#define VR_ADX_ROUND(OFF) VR_ADX_MUL(OFF) VR_ADX_REDUCE
 
+/*
+ * r = a b 2^-256 mod m without the final subtraction, r < 2m.  Here
+ * only a < m is needed: b may be any 256-bit number (each step's window
+ * stays below a + m < 2m, and the result below a b / 2^256 + m), which
+ * the lazy NTT butterflies use.
+ */
 static inline void
-vr_limb_mont_mul_asm(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
-    const uint64_t m[4], uint64_t n0)
+vr_limb_mont_mul_lazy_asm(uint64_t r[4], const uint64_t a[4],
+    const uint64_t b[4], const uint64_t m[4], uint64_t n0)
 {
     uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, A;
 
@@ -343,12 +358,25 @@ vr_limb_mont_mul_asm(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
         VR_ADX_ROUND(24)
         : [t0] "+&r" (t0), [t1] "+&r" (t1), [t2] "+&r" (t2), [t3] "+&r" (t3),
           [hi] "=&r" (hi), [A] "=&r" (A)
-        : [a] "r" (a), [b] "r" (b), [m] "r" (m), [n0] "r" (n0)
-        : "rax", "rdx", "cc", "memory");
-    uint64_t t[4] = {t0, t1, t2, t3};
+        : [a] "r" (a), [b] "r" (b), [m] "r" (m), [n0] "r" (n0),
+          "m" (*(const uint64_t (*)[4])a), "m" (*(const uint64_t (*)[4])b),
+          "m" (*(const uint64_t (*)[4])m)
+        : "rax", "rdx", "cc");
+    r[0] = t0;
+    r[1] = t1;
+    r[2] = t2;
+    r[3] = t3;
+}
+
+static inline void
+vr_limb_mont_mul_asm(uint64_t r[4], const uint64_t a[4], const uint64_t b[4],
+    const uint64_t m[4], uint64_t n0)
+{
+    uint64_t t[4];
+
+    vr_limb_mont_mul_lazy_asm(t, a, b, m, n0);
     vr_limb_reduce_once(r, t, m);
 }
-#undef VR_ADX_ROUND
 #endif
 
 /* r = a * b * 2^-256 mod m: the assembly when built for BMI2 + ADX, else C. */

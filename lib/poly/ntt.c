@@ -185,68 +185,13 @@ static const uint64_t r2_[4] = {
     0x70a08b6d0302b0baULL, 0x60c89ce5c2634053ULL
 };
 
-/*
- * r = w y 2^-256 mod r, in [0, 2r): limb.h's mulx/adcx/adox CIOS
- * product without its final subtraction.  w < r is the operand read
- * whole, y < 2^256 the one read a word per step, so each step's window
- * stays below w + r < 2r (see limb.h), and the result below w y / 2^256
- * + r < 2r.
- */
-#define NTT_ADX_ROUND(OFF)                                                \
-    "movq " #OFF "(%[b]), %%rdx\n\t"                                    \
-    "xorl %%eax, %%eax\n\t"                                             \
-    "mulxq 0(%[a]), %%rax, %[hi]\n\t"                                   \
-    "adoxq %%rax, %[t0]\n\t"                                            \
-    "adcxq %[hi], %[t1]\n\t"                                            \
-    "mulxq 8(%[a]), %%rax, %[hi]\n\t"                                   \
-    "adoxq %%rax, %[t1]\n\t"                                            \
-    "adcxq %[hi], %[t2]\n\t"                                            \
-    "mulxq 16(%[a]), %%rax, %[hi]\n\t"                                  \
-    "adoxq %%rax, %[t2]\n\t"                                            \
-    "adcxq %[hi], %[t3]\n\t"                                            \
-    "mulxq 24(%[a]), %%rax, %[A]\n\t"                                   \
-    "adoxq %%rax, %[t3]\n\t"                                            \
-    "movl $0, %%eax\n\t"                                                \
-    "adcxq %%rax, %[A]\n\t"                                             \
-    "adoxq %%rax, %[A]\n\t"                                             \
-    "movq %[n0], %%rdx\n\t"                                             \
-    "imulq %[t0], %%rdx\n\t"                                            \
-    "xorl %%eax, %%eax\n\t"                                             \
-    "mulxq 0(%[m]), %%rax, %[hi]\n\t"                                   \
-    "adcxq %[t0], %%rax\n\t"                                            \
-    "movq %[hi], %[t0]\n\t"                                             \
-    "adcxq %[t1], %[t0]\n\t"                                            \
-    "mulxq 8(%[m]), %%rax, %[t1]\n\t"                                   \
-    "adoxq %%rax, %[t0]\n\t"                                            \
-    "adcxq %[t2], %[t1]\n\t"                                            \
-    "mulxq 16(%[m]), %%rax, %[t2]\n\t"                                  \
-    "adoxq %%rax, %[t1]\n\t"                                            \
-    "adcxq %[t3], %[t2]\n\t"                                            \
-    "mulxq 24(%[m]), %%rax, %[t3]\n\t"                                  \
-    "adoxq %%rax, %[t2]\n\t"                                            \
-    "movl $0, %%eax\n\t"                                                \
-    "adcxq %%rax, %[t3]\n\t"                                            \
-    "adoxq %[A], %[t3]\n\t"
-
+/* r = w y 2^-256 mod r, in [0, 2r), for w < r and any y < 2^256
+ * (limb.h's product without its final subtraction). */
 static inline void
 lazy_mul(uint64_t r[4], const uint64_t w[4], const uint64_t y[4])
 {
-    uint64_t t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, A;
-
-    __asm__ (
-        NTT_ADX_ROUND(0) NTT_ADX_ROUND(8) NTT_ADX_ROUND(16) NTT_ADX_ROUND(24)
-        : [t0] "+&r" (t0), [t1] "+&r" (t1), [t2] "+&r" (t2),
-          [t3] "+&r" (t3), [hi] "=&r" (hi), [A] "=&r" (A)
-        : [a] "r" (w), [b] "r" (y), [m] "r" (vr_fr_modulus),
-          [n0] "r" (VR_FR_N0), "m" (*(const uint64_t (*)[4])w),
-          "m" (*(const uint64_t (*)[4])y)
-        : "rax", "rdx", "cc");
-    r[0] = t0;
-    r[1] = t1;
-    r[2] = t2;
-    r[3] = t3;
+    vr_limb_mont_mul_lazy_asm(r, w, y, vr_fr_modulus, VR_FR_N0);
 }
-#undef NTT_ADX_ROUND
 
 /*
  * a, b in [0, 4r) -> [0, 4r):
