@@ -86,7 +86,7 @@ bench: all $(BENCHES)
 
 # rapidsnark's engine (npm ffiasm, C++ and nasm) beside libvr in bench/zk.sh;
 # bench/build_ffiasm.sh skips it when ffiasm, nasm or g++ is missing.
-bench/bench_ffiasm: bench/bench_ffiasm.cpp bench/build_ffiasm.sh lib/libvr.a
+bench/bench_ffiasm: bench/bench_ffiasm.cpp bench/bench_util.h bench/build_ffiasm.sh lib/libvr.a
 	@sh bench/build_ffiasm.sh
 
 install: all

@@ -81,44 +81,13 @@ static clockid_t clk = CLOCK_MONOTONIC;
 static int nthreads;
 static struct vr_rng rng;
 
+#include "bench_util.h"
+
 /* r, the order of G1 (the Fr modulus), little-endian limbs. */
 static const uint64_t R_LIMBS[4] = {
     0x43e1f593f0000001ULL, 0x2833e84879b97091ULL,
     0xb85045b68181585dULL, 0x30644e72e131a029ULL,
 };
-
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(clk, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof(double), cmp_double);
-    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
-/* 253 random bits: below both p and r (bench_zk.c's random_limbs). */
-static void
-random_limbs(uint64_t l[4])
-{
-    for (int i = 0; i < 4; i++)
-        l[i] = vr_rng_u64(&rng);
-    l[3] &= 0x1fffffffffffffffULL;
-}
 
 static void
 fq_from_limbs(FqE &e, const uint64_t l[4])
@@ -214,21 +183,6 @@ witness_scalar(Scalar &s)
 
 /* Keep results alive so the loops are not optimized away. */
 static volatile uint64_t sink;
-
-#define MICRO(iters, setup, body, done)                                 \
-    do {                                                                \
-        double t_[64];                                                  \
-        setup;                                                          \
-        for (int r_ = 0; r_ < reps; r_++) {                             \
-            double t0_ = now();                                         \
-            for (long i_ = 0; i_ < (iters); i_++) {                     \
-                body;                                                   \
-            }                                                           \
-            t_[r_] = (now() - t0_) / (double)(iters);                   \
-        }                                                               \
-        done;                                                           \
-        return median(t_, reps);                                        \
-    } while (0)
 
 static double
 op_fp_mul(void)

@@ -37,38 +37,7 @@ static clockid_t clk = CLOCK_MONOTONIC;
 static int nthreads;
 static struct vr_rng rng;
 
-static double
-now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(clk, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double
-median(double *t, int n)
-{
-    qsort(t, (size_t)n, sizeof(double), cmp_double);
-    return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-}
-
-/* 253 random bits: below both p and r. */
-static void
-random_limbs(uint64_t l[4])
-{
-    for (int i = 0; i < 4; i++)
-        l[i] = vr_rng_u64(&rng);
-    l[3] &= 0x1fffffffffffffffULL;
-}
+#include "bench_util.h"
 
 static void
 random_fr(vr_fr *a)
@@ -92,21 +61,6 @@ random_fp(vr_fp *a)
 
 /* Keep results alive so the loops are not optimized away. */
 static volatile uint64_t sink;
-
-#define MICRO(iters, setup, body, done)                                 \
-    do {                                                                \
-        double t_[64];                                                  \
-        setup;                                                          \
-        for (int r_ = 0; r_ < reps; r_++) {                             \
-            double t0_ = now();                                         \
-            for (long i_ = 0; i_ < (iters); i_++) {                     \
-                body;                                                   \
-            }                                                           \
-            t_[r_] = (now() - t0_) / (double)(iters);                   \
-        }                                                               \
-        done;                                                           \
-        return median(t_, reps);                                        \
-    } while (0)
 
 static double
 op_fp_mul(void)
