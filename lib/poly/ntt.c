@@ -38,7 +38,7 @@
  * top[j] = omega_n^j for j < n/2 (entry m + j of the scalar table is
  * omega_2m^j = top[j n / 2m]), it fills the scalar tw[0..8) of the
  * stages m < 8 and the vector table tw52 of all stages as w 2^260 (see
- * ntt_ifma.h), 8 entries per struct v52: entry e is lane e % 8 of
+ * ntt_ifma.h), 8 entries per vr_fpv: entry e is lane e % 8 of
  * block e / 8, so a stage reads consecutive blocks; block 0 is the
  * stages m < 8, for vfirst3.  Peak memory 56n bytes, kept 40n.
  */
@@ -48,7 +48,7 @@ domain_init_ifma(struct vr_ntt_domain *d)
     size_t n = d->n;
     vr_fr *top = vr_mallocarray(n / 2, sizeof(vr_fr));
     vr_fr *tw = vr_mallocarray(VEC_MIN, sizeof(vr_fr));
-    struct v52 *t = aligned_alloc(64, n / 8 * sizeof(struct v52));
+    vr_fpv *t = aligned_alloc(64, n / 8 * sizeof(vr_fpv));
     vr_fr w, sixteen, w16[8];
 
     if (top == NULL || tw == NULL || t == NULL) {
@@ -328,11 +328,11 @@ pass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi, const vr_fr *tw)
  */
 static void
 vpass_stage(vr_fr *x, size_t m, size_t lo, size_t hi,
-    const struct v52 *tw52, int fin)
+    const vr_fpv *tw52, int fin)
 {
     for (size_t t = lo; t < hi; t += 8) {
         size_t a = 2 * m * (t / m), j = t % m;
-        struct v52 u, v;
+        vr_fpv u, v;
 
         v52_load(&u, &x[a + j]);
         v52_load(&v, &x[a + j + m]);
@@ -350,13 +350,13 @@ vpass_stage(vr_fr *x, size_t m, size_t lo, size_t hi,
  * hi multiples of 8.  fin: 2m is the last stage. */
 static void
 vpass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi,
-    const struct v52 *tw52, int fin)
+    const vr_fpv *tw52, int fin)
 {
     for (size_t t = lo; t < hi; t += 8) {
         size_t a = 4 * m * (t / m), j = t % m;
         vr_fr *x0 = &x[a + j], *x1 = x0 + m, *x2 = x1 + m, *x3 = x2 + m;
-        const struct v52 *w1 = &tw52[(m + j) / 8];
-        struct v52 u0, u1, u2, u3;
+        const vr_fpv *w1 = &tw52[(m + j) / 8];
+        vr_fpv u0, u1, u2, u3;
 
         v52_load(&u0, x0);
         v52_load(&u1, x1);
@@ -383,11 +383,11 @@ vpass_stage2(vr_fr *x, size_t m, size_t lo, size_t hi,
  * multiples of 8.  fin: 4m is the last stage. */
 static void
 vpass_stage3(vr_fr *x, size_t m, size_t lo, size_t hi,
-    const struct v52 *tw52, int fin)
+    const vr_fpv *tw52, int fin)
 {
     for (size_t t = lo; t < hi; t += 8) {
         size_t a = 8 * m * (t / m), j = t % m;
-        struct v52 u[8];
+        vr_fpv u[8];
 
         for (int k = 0; k < 8; k++)
             v52_load(&u[k], &x[a + j + (size_t)k * m]);
@@ -414,7 +414,7 @@ vpass_stage3(vr_fr *x, size_t m, size_t lo, size_t hi,
  * else only the vector stages m >= 8.
  */
 static void
-vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const struct v52 *tw52,
+vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const vr_fpv *tw52,
     int first3, int fin)
 {
     size_t m;
@@ -444,7 +444,7 @@ vblock_stages(vr_fr *x, size_t B, const vr_fr *tw, const struct v52 *tw52,
 #ifdef VR_NTT_IFMA
 /* r = s * 2^4 in every lane: a v52_mul multiplier for s. */
 static void
-v52_const(struct v52 *r, const vr_fr *s)
+v52_const(vr_fpv *r, const vr_fr *s)
 {
     vr_fr v[8], sixteen;
 
@@ -464,7 +464,7 @@ static void
 vscale_powers(vr_fr *x, size_t lo, size_t hi, const vr_fr *s,
     const vr_fr *g)
 {
-    struct v52 p, g8, u;
+    vr_fpv p, g8, u;
     vr_fr pe[8], sixteen;
 
     vr_fr_from_u64(&sixteen, 16);
@@ -500,7 +500,7 @@ static const size_t rev3[8] = {0, 4, 2, 6, 1, 5, 3, 7};
 
 /* w 2^260 in every lane, w = lane e of the twiddle block b. */
 static void
-v52_bcast(struct v52 *r, const struct v52 *b, int e)
+v52_bcast(vr_fpv *r, const vr_fpv *b, int e)
 {
     const __m512i idx = _mm512_set1_epi64(e);
 
@@ -514,7 +514,7 @@ v52_bcast(struct v52 *r, const struct v52 *b, int e)
  * the 2^260 form.  [0, 4r) in and out.
  */
 static void
-v52_radix8(struct v52 v[8], const struct v52 w[4])
+v52_radix8(vr_fpv v[8], const vr_fpv w[4])
 {
     for (int k = 0; k < 8; k += 2)
         v52_butterfly1(&v[k], &v[k + 1]);
@@ -531,13 +531,13 @@ v52_radix8(struct v52 v[8], const struct v52 w[4])
 /* Write v (as from v52_radix8): lane e, position k goes to
  * x[dst + rev3(e) S + k]. */
 static void
-v52_store_groups(vr_fr *x, size_t dst, size_t S, const struct v52 v[8])
+v52_store_groups(vr_fr *x, size_t dst, size_t S, const vr_fpv v[8])
 {
     __m512i u[4][8];
 
     for (int k = 0; k < 8; k++) {
         __m512i t[4];
-        v52_pack(t, &v[k]);
+        vr_fpv_to_l64(t, &v[k]);
         for (int l = 0; l < 4; l++)
             u[l][k] = t[l];
     }
@@ -560,10 +560,10 @@ v52_store_groups(vr_fr *x, size_t dst, size_t S, const struct v52 v[8])
  * every nt-th pair.
  */
 static void
-vfirst3(vr_fr *x, int log2n, const struct v52 *tw52, int tid, int nt)
+vfirst3(vr_fr *x, int log2n, const vr_fpv *tw52, int tid, int nt)
 {
     size_t n = (size_t)1 << log2n, S = n / 8, cnt = 0;
-    struct v52 w[4], a[8], b[8];
+    vr_fpv w[4], a[8], b[8];
 
     v52_bcast(&w[0], &tw52[0], 3);              /* tw[3] = omega_4 */
     for (int e = 1; e < 4; e++)

@@ -4,7 +4,8 @@
  * lib/poly/ntt.c includes this.
  *
  * An element is held as 5 limbs of 52 bits (v = sum l[i] 2^(52 i)); a
- * struct v52 holds 8 elements, limb i of element e in lane e of l[i].
+ * vr_fpv (field/fpv.h, whose radix conversions this reuses) holds 8
+ * elements, limb i of element e in lane e of l[i].
  * Data stay in the library's Montgomery form (a 2^256 mod r): only the
  * product differs, v52_mul computing a b 2^-260 mod r, so the NTT keeps
  * its twiddles as w 2^260 mod r (16 times the vr_fr form) and
@@ -21,18 +22,15 @@
 #ifndef VR_POLY_NTT_IFMA_H
 #define VR_POLY_NTT_IFMA_H
 
-#if defined(__AVX512F__) && defined(__AVX512IFMA__) && \
-    !defined(VR_NTT_PORTABLE)
+#include "field/fpv.h"
+
+#if defined(VR_FPV) && !defined(VR_NTT_PORTABLE)
 #define VR_NTT_IFMA 1
 
 #include <immintrin.h>
 #include <stdint.h>
 
 #include "field/fr.h"
-
-struct v52 {
-    __m512i l[5];
-};
 
 #define V52_MASK 0xfffffffffffffULL     /* 2^52 - 1 */
 /* -r^-1 mod 2^52 (VR_FR_N0 mod 2^52) */
@@ -58,9 +56,8 @@ static const uint64_t v52_2r[5] = {
 
 /* v = x[0..8) (any values < 2^256), normalized. */
 static inline void
-v52_load(struct v52 *v, const vr_fr *x)
+v52_load(vr_fpv *v, const vr_fr *x)
 {
-    const __m512i m = _mm512_set1_epi64(V52_MASK);
     __m512i z0 = _mm512_loadu_si512(x), z1 = _mm512_loadu_si512(x + 2);
     __m512i z2 = _mm512_loadu_si512(x + 4), z3 = _mm512_loadu_si512(x + 6);
     __m512i p0 = _mm512_permutex2var_epi64(z0, V52_IDX_LO, z1);
@@ -73,27 +70,7 @@ v52_load(struct v52 *v, const vr_fr *x)
     __m512i u2 = _mm512_shuffle_i64x2(p1, q1, 0x44);
     __m512i u3 = _mm512_shuffle_i64x2(p1, q1, 0xee);
 
-    v->l[0] = _mm512_and_si512(u0, m);
-    v->l[1] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(u0, 52),
-        _mm512_slli_epi64(u1, 12)), m);
-    v->l[2] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(u1, 40),
-        _mm512_slli_epi64(u2, 24)), m);
-    v->l[3] = _mm512_and_si512(_mm512_or_si512(_mm512_srli_epi64(u2, 28),
-        _mm512_slli_epi64(u3, 36)), m);
-    v->l[4] = _mm512_srli_epi64(u3, 16);
-}
-
-/* u[k] = 64-bit limb k of the 8 lanes of v (normalized, < 2^256). */
-static inline void
-v52_pack(__m512i u[4], const struct v52 *v)
-{
-    u[0] = _mm512_or_si512(v->l[0], _mm512_slli_epi64(v->l[1], 52));
-    u[1] = _mm512_or_si512(_mm512_srli_epi64(v->l[1], 12),
-        _mm512_slli_epi64(v->l[2], 40));
-    u[2] = _mm512_or_si512(_mm512_srli_epi64(v->l[2], 24),
-        _mm512_slli_epi64(v->l[3], 28));
-    u[3] = _mm512_or_si512(_mm512_srli_epi64(v->l[3], 36),
-        _mm512_slli_epi64(v->l[4], 16));
+    vr_fpv_from_l64(v, u0, u1, u2, u3);
 }
 
 /* x[0..8) from u[k] = 64-bit limb k of the 8 elements. */
@@ -114,11 +91,11 @@ v52_store_limbs(vr_fr *x, const __m512i u[4])
 
 /* x[0..8) = v, v normalized and < 2^256. */
 static inline void
-v52_store(vr_fr *x, const struct v52 *v)
+v52_store(vr_fr *x, const vr_fpv *v)
 {
     __m512i u[4];
 
-    v52_pack(u, v);
+    vr_fpv_to_l64(u, v);
     v52_store_limbs(x, u);
 }
 
@@ -160,7 +137,7 @@ v52_transpose8(__m512i a[8])
  * mod 2^52, which clears the low 52 bits, and shifts one limb down.
  */
 static inline void
-v52_mul(struct v52 *t, const struct v52 *a, const struct v52 *b)
+v52_mul(vr_fpv *t, const vr_fpv *a, const vr_fpv *b)
 {
     const __m512i m = _mm512_set1_epi64(V52_MASK);
     const __m512i z = _mm512_setzero_si512();
@@ -215,7 +192,7 @@ v52_mul(struct v52 *t, const struct v52 *a, const struct v52 *b)
  * signed carries up.  Afterwards v is normalized.
  */
 static inline void
-v52_norm(struct v52 *v)
+v52_norm(vr_fpv *v)
 {
     const __m512i m = _mm512_set1_epi64(V52_MASK);
 
@@ -228,9 +205,9 @@ v52_norm(struct v52 *v)
 
 /* v = v - c where v >= c, else v (v normalized, c normalized limbs). */
 static inline void
-v52_csub(struct v52 *v, const uint64_t c[5])
+v52_csub(vr_fpv *v, const uint64_t c[5])
 {
-    struct v52 d;
+    vr_fpv d;
     __mmask8 keep;
 
     for (int j = 0; j < 5; j++)
@@ -250,9 +227,9 @@ v52_csub(struct v52 *v, const uint64_t c[5])
  *   y' = x - t + 2r in (0, 4r)
  */
 static inline void
-v52_butterfly(struct v52 *x, struct v52 *y, const struct v52 *w)
+v52_butterfly(vr_fpv *x, vr_fpv *y, const vr_fpv *w)
 {
-    struct v52 t;
+    vr_fpv t;
 
     v52_csub(x, v52_2r);
     v52_mul(&t, y, w);
@@ -269,7 +246,7 @@ v52_butterfly(struct v52 *x, struct v52 *y, const struct v52 *w)
 
 /* The butterfly with w = 1: x, y in [0, 4r) -> [0, 4r), normalized. */
 static inline void
-v52_butterfly1(struct v52 *x, struct v52 *y)
+v52_butterfly1(vr_fpv *x, vr_fpv *y)
 {
     v52_csub(x, v52_2r);
     v52_csub(y, v52_2r);
@@ -286,7 +263,7 @@ v52_butterfly1(struct v52 *x, struct v52 *y)
 
 /* [0, 4r) -> [0, r), normalized. */
 static inline void
-v52_reduce(struct v52 *v)
+v52_reduce(vr_fpv *v)
 {
     v52_csub(v, v52_2r);
     v52_csub(v, v52_r);
