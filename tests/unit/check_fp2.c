@@ -180,7 +180,7 @@ START_TEST(test_mul_sqr_gmp)
 }
 END_TEST
 
-/* The portable dual_mont on the extremes of its bounds: x, y in {0, 1,
+/* The portable fp_dual_mont on the extremes of its bounds: x, y in {0, 1,
  * p - 1, p} (p is what y = p - a1 becomes for a1 = 0) and bx, by in
  * {0, 1, p - 1}, against (x bx + y by) 2^-256 mod p from GMP. */
 START_TEST(test_dual_edges)
@@ -201,7 +201,7 @@ START_TEST(test_dual_edges)
         memcpy(s + 4, v[iy], 32);
         memcpy(s + 8, v[ibx], 32);
         memcpy(s + 12, v[iby], 32);
-        dual_mont(r, s);
+        fp_dual_mont(r, s);
         mpz_import(X, 4, -1, 8, 0, 0, s);
         mpz_import(T, 4, -1, 8, 0, 0, s + 8);
         mpz_mul(X, X, T);
@@ -211,7 +211,7 @@ START_TEST(test_dual_edges)
         mpz_mul(X, X, R);
         mpz_mod(X, X, P);
         mpz_import(Z, 4, -1, 8, 0, 0, r);
-        ck_assert_msg(mpz_cmp(X, Z) == 0, "dual_mont case %d", c);
+        ck_assert_msg(mpz_cmp(X, Z) == 0, "fp_dual_mont case %d", c);
     }
     mpz_clears(P, X, Z, R, T, NULL);
 }
