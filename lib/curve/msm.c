@@ -432,8 +432,7 @@ static int
 setup(struct run *R, void *scratch, const void *bases,
     int (*base_inf)(const void *, size_t),
     void (*base_in)(void *, const void *, size_t), const vr_fr *scalars,
-    size_t n,
-    int nthreads, size_t aff, size_t fsz, size_t jac)
+    size_t n, int nthreads, size_t aff, size_t fsz, size_t jac)
 {
     int rc;
 
@@ -509,9 +508,8 @@ fpi_neg(vr_fp *r, const vr_fp *a)
  * is what fp.c's limbs of x already stand for, so x passes through
  * unchanged; y / 64 is fp.c's y / 4.  So y is divided by 4 when a base
  * enters the buckets (Y_CONV, once per MSM) and multiplied by 4 when a
- * bucket sum leaves
- * for the Jacobian sums (Y_OUT), and a square taken on the scalar side
- * for a doubling is divided by 16.
+ * bucket sum leaves for the Jacobian sums (Y_OUT), and a square taken on
+ * the scalar side for a doubling is divided by 16.
  */
 #define FLUSH_VEC 1
 
@@ -571,14 +569,6 @@ fpi_sqr_flush(vr_fp *r, const vr_fp *a)
 #define fpv_load_pts vr_fpv_load_pairs
 #define fpv_load_xs vr_fpv_load_firsts
 #define fpv_store_pts vr_fpv_store_pairs
-
-/* r = lanes idx of (a, b): lane i takes lane idx_i of a (< 8) or of b. */
-static inline void
-fpv_select(vr_fpv *r, const vr_fpv *a, const vr_fpv *b, __m512i idx)
-{
-    for (int j = 0; j < 5; j++)
-        r->l[j] = _mm512_permutex2var_epi64(a->l[j], idx, b->l[j]);
-}
 
 #define Y_CONV(y) fpi_quarter(y)
 #define Y_OUT(y) fpi_y_out(y)
@@ -688,13 +678,6 @@ fp2v_store_pts(void *const rec[8], int n, const vr_fp2v *x,
         ry[i] = (unsigned char *)rec[i] + sizeof(vr_fp2);
     vr_fpv_store_pairs(rec, n, &x->c0, &x->c1);
     vr_fpv_store_pairs(ry, n, &y->c0, &y->c1);
-}
-
-static inline void
-fp2v_select(vr_fp2v *r, const vr_fp2v *a, const vr_fp2v *b, __m512i idx)
-{
-    fpv_select(&r->c0, &a->c0, &b->c0, idx);
-    fpv_select(&r->c1, &a->c1, &b->c1, idx);
 }
 
 #define FLUSH_VEC 1
