@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "util_json.h"
+#include "util_qmlp.h"
 #include "util_test.h"
 #include "vr.h"
 #include "base/rng.h"
@@ -182,6 +183,7 @@ END_TEST
 static void
 random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act, int nin)
 {
+    static const struct vr_test_qpoly poly = {2, 2, 10, 5};
     int L = 2 + (int)vr_rng_below(rng, 2), dims[VR_QMLP_MAXL + 1];
 
     dims[0] = nin;
@@ -196,41 +198,10 @@ random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act, int nin)
         q->fin = fin;
         q->wbits = 2 + (int)vr_rng_below(rng, 7);
         q->fw = (int)vr_rng_below(rng, 6);
-        int64_t wmax = ((int64_t)1 << (q->wbits - 1)) - 1;
-        for (int i = 0; i < q->C * q->OC; i++)
-            q->W[i] = (int32_t)((int64_t)vr_rng_below(rng,
-                (uint64_t)(2 * wmax + 1)) - wmax);
-        for (int o = 0; o < q->OC; o++)
-            q->b[o] = (int64_t)vr_rng_below(rng, 2001) - 1000;
-        int facc = q->fin + q->fw;
-        q->kpre = facc > 0 ? (int)vr_rng_below(rng, (uint64_t)facc + 1) : 0;
-        q->act = l == L - 1 ? VR_QACT_NONE : act;
-        if (q->act == VR_QACT_POLY) {
-            q->deg = 2 + (int)vr_rng_below(rng, 2);
-            q->fc = (int)vr_rng_below(rng, 10);
-            for (int k = 0; k <= q->deg; k++)
-                q->coef[k] = (int64_t)vr_rng_below(rng, 4001) - 2000;
-            int fu = vr_qlayer_fu(q), top = q->fc + q->deg * fu;
-            q->kpost = top > 0 ? (int)vr_rng_below(rng,
-                (uint64_t)top + 1) : 0;
-            if (top - q->kpost > 5)
-                q->kpost = top - 5;
-        }
+        vr_test_qlayer_fill(q, rng, l == L - 1 ? VR_QACT_NONE : act, &poly);
         fin = vr_qlayer_fout(q);
     }
     ck_assert_int_eq(vr_qmlp_check(m), VR_OK);
-}
-
-static void
-random_input(int64_t *X, const struct vr_qmlp *m, struct vr_rng *rng)
-{
-    int64_t lim = ((int64_t)1 << (m->in_bits - 1)) - 1;
-
-    for (int c = 0; c < m->lay[0].C; c++) {
-        uint64_t r = vr_rng_below(rng, 8);
-        X[c] = r == 0 ? lim : r == 1 ? -lim
-            : (int64_t)vr_rng_below(rng, (uint64_t)(2 * lim + 1)) - lim;
-    }
 }
 
 START_TEST(test_circuit_random)
@@ -258,7 +229,7 @@ START_TEST(test_circuit_random)
         ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
         vr_qmlp_bounds_reset(&m);
         for (int s = 0; s < 6; s++) {
-            random_input(Xs[s], &m, &rng);
+            vr_test_qinput(Xs[s], &m, &rng);
             if (vr_qmlp_infer(&m, &tr, NULL, Xs[s]) >= 0)
                 vr_qmlp_bounds_add(&m, &tr);
         }
@@ -521,7 +492,7 @@ START_TEST(test_circuit_cheats)
             VR_CIRCUIT_R1CS | VR_CIRCUIT_TAGS), VR_OK);
         ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
         ck_assert_int_eq(vr_qtrace_init(&lie, &m), VR_OK);
-        random_input(X, &m, &rng);
+        vr_test_qinput(X, &m, &rng);
         if (vr_qmlp_infer(&m, &tr, NULL, X) < 0)
             goto next;
         // the input clamp: X_0 = 2^(b-1) (just outside)
@@ -659,7 +630,7 @@ START_TEST(test_circuit_groth16)
         if (vr_circuit_plan(&c, &m, VR_IN_HASHED, VR_W_FIXED, -1, NULL, 0)
             == VR_OK) {
             ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
-            random_input(X, &m, &rng);
+            vr_test_qinput(X, &m, &rng);
             if ((cls = vr_qmlp_infer(&m, &tr, NULL, X)) >= 0)
                 break;
             vr_qtrace_free(&tr);

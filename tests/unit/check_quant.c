@@ -10,6 +10,7 @@
 
 #include <gmp.h>
 
+#include "util_qmlp.h"
 #include "util_test.h"
 #include "vr.h"
 #include "base/rng.h"
@@ -121,6 +122,7 @@ ref_infer(const struct vr_qmlp *m, int64_t *logits, const int64_t *X)
 static void
 random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act)
 {
+    static const struct vr_test_qpoly poly = {1, 3, 12, 6};
     int L = 2 + (int)vr_rng_below(rng, 3), dims[VR_QMLP_MAXL + 1];
 
     dims[0] = 1 + (int)vr_rng_below(rng, 12);
@@ -140,42 +142,10 @@ random_qmlp(struct vr_qmlp *m, struct vr_rng *rng, int act)
         q->fw = (int)vr_rng_below(rng, 8) - 1;
         if (act == VR_QACT_POLY && q->fin + q->fw < 0)
             q->fw = -q->fin;    /* a polynomial needs fu >= 0 */
-        int64_t wmax = ((int64_t)1 << (q->wbits - 1)) - 1;
-        for (int i = 0; i < q->C * q->OC; i++)
-            q->W[i] = (int32_t)((int64_t)vr_rng_below(rng,
-                (uint64_t)(2 * wmax + 1)) - wmax);
-        for (int o = 0; o < q->OC; o++)
-            q->b[o] = (int64_t)vr_rng_below(rng, 2001) - 1000;
-        int facc = q->fin + q->fw;
-        q->kpre = facc > 0 ? (int)vr_rng_below(rng, (uint64_t)facc + 1) : 0;
-        q->act = l == L - 1 ? VR_QACT_NONE : act;
-        if (q->act == VR_QACT_POLY) {
-            q->deg = 1 + (int)vr_rng_below(rng, 3);
-            q->fc = (int)vr_rng_below(rng, 12);
-            for (int k = 0; k <= q->deg; k++)
-                q->coef[k] = (int64_t)vr_rng_below(rng, 4001) - 2000;
-            int fu = vr_qlayer_fu(q), top = q->fc + q->deg * fu;
-            q->kpost = top > 0 ? (int)vr_rng_below(rng,
-                (uint64_t)top + 1) : 0;
-            // keep values small enough for the next layer: fout <= 6
-            if (top - q->kpost > 6)
-                q->kpost = top - 6;
-        }
+        vr_test_qlayer_fill(q, rng, l == L - 1 ? VR_QACT_NONE : act, &poly);
         fin = vr_qlayer_fout(q);
     }
     ck_assert_int_eq(vr_qmlp_check(m), VR_OK);
-}
-
-static void
-random_input(int64_t *X, const struct vr_qmlp *m, struct vr_rng *rng)
-{
-    int64_t lim = ((int64_t)1 << (m->in_bits - 1)) - 1;
-
-    for (int c = 0; c < m->lay[0].C; c++) {
-        uint64_t r = vr_rng_below(rng, 8);
-        X[c] = r == 0 ? lim : r == 1 ? -lim
-            : (int64_t)vr_rng_below(rng, (uint64_t)(2 * lim + 1)) - lim;
-    }
 }
 
 START_TEST(test_infer_vs_reference)
@@ -192,7 +162,7 @@ START_TEST(test_infer_vs_reference)
         random_qmlp(&m, &rng, it % 2 ? VR_QACT_POLY : VR_QACT_RELU);
         ck_assert_int_eq(vr_qtrace_init(&tr, &m), VR_OK);
         for (int s = 0; s < 8; s++) {
-            random_input(X, &m, &rng);
+            vr_test_qinput(X, &m, &rng);
             int want = ref_infer(&m, lr, X);
             int got = vr_qmlp_infer(&m, &tr, lg, X);
             if (want < 0) {
@@ -304,7 +274,7 @@ START_TEST(test_bounds)
         vr_qmlp_bounds_worst(&m);
         vr_qmlp_bounds_reset(&m);
         for (int s = 0; s < 40; s++) {
-            random_input(X, &m, &rng);
+            vr_test_qinput(X, &m, &rng);
             if (vr_qmlp_infer(&m, &tr, NULL, X) >= 0)
                 vr_qmlp_bounds_add(&m, &tr);
         }
