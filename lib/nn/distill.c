@@ -194,20 +194,10 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
         return VR_EFORMAT;
     if (!teacher)
         kd.beta = 0;
-    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
-        (rc = vr_nn_labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
+    if ((rc = vr_nn_run_begin(m, d, to, &tr, &ntr, &va, &nva, &steps)) !=
+        VR_OK)
         goto out;
-    if (ntr == 0) {
-        rc = VR_ERANGE;
-        goto out;
-    }
-    steps = (long)((ntr + (size_t)B - 1) / (size_t)B);
-    if (to->max_steps > 0 && to->max_steps < steps)
-        steps = to->max_steps;
     K = steps * to->epochs;
-    free(m->log);
-    m->nlog = 0;
-    m->log = vr_callocarray((size_t)to->epochs * VR_LOG_COLS, sizeof(double));
     x = vr_mallocarray((size_t)B * w, sizeof(float));
     z = vr_mallocarray((size_t)B * V, sizeof(float));
     zt = vr_mallocarray((size_t)B * V, sizeof(float));
@@ -217,7 +207,7 @@ vr_distill(struct vr_model *m, int *best_epoch, struct vr_distill_stats *st,
     best = vr_mallocarray(m->nparams, sizeof(float));
     s.dc = vr_callocarray((size_t)VR_MLP_MAXL * (VR_ACT_MAXDEG + 1),
         sizeof(double));
-    if (m->log == NULL || x == NULL || z == NULL || zt == NULL ||
+    if (x == NULL || z == NULL || zt == NULL ||
         dz == NULL || scr == NULL || y == NULL || best == NULL ||
         s.dc == NULL || vr_adam_init(&adam, m->nparams)) {
         rc = VR_ENOMEM;

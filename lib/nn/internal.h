@@ -153,4 +153,17 @@ struct vr_dataset;
 int vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx,
     size_t *n);
 
+struct vr_model;
+struct vr_train_opts;
+/*
+ * The start vr_train and vr_distill share: the labelled train and val
+ * samples (*tr, *va, which the caller frees, on error too), the batches
+ * per epoch (the train split in batches of o->batch, at most
+ * o->max_steps when set) and a fresh per-epoch log in m.  VR_ERANGE
+ * without labelled training samples; VR_ENOMEM.
+ */
+int vr_nn_run_begin(struct vr_model *m, const struct vr_dataset *d,
+    const struct vr_train_opts *o, size_t **tr, size_t *ntr, size_t **va,
+    size_t *nva, long *steps);
+
 #endif

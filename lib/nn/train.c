@@ -112,6 +112,27 @@ vr_nn_labelled(const struct vr_dataset *d, int split, size_t **idx, size_t *n)
 }
 
 int
+vr_nn_run_begin(struct vr_model *m, const struct vr_dataset *d,
+    const struct vr_train_opts *o, size_t **tr, size_t *ntr, size_t **va,
+    size_t *nva, long *steps)
+{
+    int rc;
+
+    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, tr, ntr)) != VR_OK ||
+        (rc = vr_nn_labelled(d, VR_SPLIT_VAL, va, nva)) != VR_OK)
+        return rc;
+    if (*ntr == 0)
+        return VR_ERANGE;
+    *steps = (long)((*ntr + (size_t)o->batch - 1) / (size_t)o->batch);
+    if (o->max_steps > 0 && o->max_steps < *steps)
+        *steps = o->max_steps;
+    free(m->log);
+    m->nlog = 0;
+    m->log = vr_callocarray((size_t)o->epochs * VR_LOG_COLS, sizeof(double));
+    return m->log == NULL ? VR_ENOMEM : VR_OK;
+}
+
+int
 vr_model_score(struct vr_model *m, struct vr_metrics *mt,
     const struct vr_dataset *d, int split)
 {
@@ -151,27 +172,17 @@ vr_train(struct vr_model *m, int *best_epoch, const struct vr_dataset *d,
     *best_epoch = -1;
     if (d->T != m->T || d->C != m->C || B < 1 || o->epochs < 1)
         return VR_ESHAPE;
-    if ((rc = vr_nn_labelled(d, VR_SPLIT_TRAIN, &tr, &ntr)) != VR_OK ||
-        (rc = vr_nn_labelled(d, VR_SPLIT_VAL, &va, &nva)) != VR_OK)
+    if ((rc = vr_nn_run_begin(m, d, o, &tr, &ntr, &va, &nva, &steps)) !=
+        VR_OK)
         goto out;
-    if (ntr == 0) {
-        rc = VR_ERANGE;
-        goto out;
-    }
-    steps = (long)((ntr + (size_t)B - 1) / (size_t)B);
-    if (o->max_steps > 0 && o->max_steps < steps)
-        steps = o->max_steps;
     K = steps * o->epochs;
-    free(m->log);
-    m->nlog = 0;
-    m->log = vr_callocarray((size_t)o->epochs * VR_LOG_COLS, sizeof(double));
     x = vr_mallocarray((size_t)B * w, sizeof(float));
     z = vr_mallocarray((size_t)B * V, sizeof(float));
     p = vr_mallocarray((size_t)B * V, sizeof(float));
     dz = vr_mallocarray((size_t)B * V, sizeof(float));
     y = vr_mallocarray((size_t)B, sizeof(int));
     best = vr_mallocarray(m->nparams, sizeof(float));
-    if (m->log == NULL || x == NULL || z == NULL || p == NULL || dz == NULL ||
+    if (x == NULL || z == NULL || p == NULL || dz == NULL ||
         y == NULL || best == NULL || vr_adam_init(&adam, m->nparams)) {
         rc = VR_ENOMEM;
         goto out;
